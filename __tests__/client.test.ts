@@ -1,0 +1,284 @@
+import { describe, expect, it } from '@jest/globals'
+import { LayerCiClient, parseRetryAfter } from '../src/client.js'
+import { ApiError, DeadlineError } from '../src/errors.js'
+import { NetworkError } from '../src/transport.js'
+import { FakeClock } from '../__fixtures__/clock.js'
+import { MemoryLog } from '../__fixtures__/log.js'
+import { job, json, ScriptedTransport, type Scripted } from '../__fixtures__/transport.js'
+
+const TOKEN = 'k3y/with+special&chars'
+const ENCODED = encodeURIComponent(TOKEN)
+
+function setup(script: Scripted[], options: { deadlineMs?: number; flavor?: 'layerci' | 'webappio' } = {}) {
+  const clock = new FakeClock()
+  const log = new MemoryLog()
+  const transport = new ScriptedTransport(script)
+  const client = new LayerCiClient({
+    apiUrl: 'https://layer.example.com/prefix',
+    token: TOKEN,
+    flavor: options.flavor ?? 'layerci',
+    repoName: 'web app',
+    deadline: clock.now() + (options.deadlineMs ?? 600_000),
+    transport,
+    clock,
+    log,
+    random: () => 0.5
+  })
+  return { clock, log, transport, client }
+}
+
+function expectNoKey(...texts: string[]): void {
+  for (const text of texts) {
+    expect(text).not.toContain(TOKEN)
+    expect(text).not.toContain(ENCODED)
+  }
+}
+
+const ok = (id: number, status = 'SUCCEEDED') => json(200, { status: 'ok', job: job(id, status) })
+
+describe('LayerCiClient requests', () => {
+  it('builds the layerci URL: path prefix, encoded repository segment, filters, URL-encoded layertoken', async () => {
+    const { client, transport } = setup([ok(1)])
+    await client.latest({ done: 'true', branch: 'main' })
+    const url = new URL(transport.requests[0]?.url ?? '')
+    expect(url.origin).toBe('https://layer.example.com')
+    expect(url.pathname).toBe('/prefix/api/v1/run/web%20app/latest')
+    expect(url.searchParams.get('done')).toBe('true')
+    expect(url.searchParams.get('branch')).toBe('main')
+    expect(url.searchParams.get('layertoken')).toBe(TOKEN)
+    expect(transport.requests[0]?.url).toContain(`layertoken=${encodeURIComponent(TOKEN).replace(/%20/g, '+')}`)
+  })
+
+  it('uses the token parameter and search terms in the webappio flavor', async () => {
+    const { client, transport } = setup([ok(1)], { flavor: 'webappio' })
+    await client.search(['id:12', 'done'])
+    const url = new URL(transport.requests[0]?.url ?? '')
+    expect(url.pathname).toBe('/prefix/api/v1/run/web%20app/search')
+    expect(url.searchParams.get('search')).toBe('id:12 done')
+    expect(url.searchParams.get('token')).toBe(TOKEN)
+    expect(url.searchParams.has('layertoken')).toBe(false)
+  })
+
+  it('writes one debug line a request: method, redacted path, status, milliseconds, attempt', async () => {
+    const { client, log } = setup([ok(1)])
+    await client.latest({ done: 'true' })
+    expect(log.matching('debug')).toEqual([
+      'debug: GET /prefix/api/v1/run/web%20app/latest?done=true&layertoken=*** -> HTTP 200 in 0 ms (attempt 1)'
+    ])
+  })
+
+  it('treats "no job found" as nothing matching yet, with HTTP 200 or 404', async () => {
+    const { client } = setup([json(200, { status: 'error', error: 'no job found' }), json(404, { status: 'error', error: 'no job found' })])
+    await expect(client.latest({ done: 'true' })).resolves.toBeUndefined()
+    await expect(client.latest({ done: 'true' })).resolves.toBeUndefined()
+  })
+})
+
+describe('LayerCiClient retries of reads', () => {
+  it.each<[string, Scripted]>([
+    ['a connection reset', new NetworkError('the connection was reset', 'ECONNRESET', true)],
+    ['a refused connection', new NetworkError('the connection was refused', 'ECONNREFUSED', false)],
+    ['a socket timeout', new NetworkError('the request timed out', 'ETIMEDOUT', true)],
+    ['HTTP 500', json(500, {})],
+    ['HTTP 502', { statusCode: 502, headers: {}, body: '<html>Bad gateway</html>' }],
+    ['HTTP 429', json(429, {})],
+    ['an HTML page', { statusCode: 200, headers: {}, body: '<html>proxy login</html>' }],
+    ['a truncated body', { statusCode: 200, headers: {}, body: '{"status":"ok","job":{"id":' }]
+  ])('retries after %s and logs the attempt and reason as info', async (_, fault) => {
+    const { client, log, clock } = setup([fault, fault, ok(7)])
+    const found = await client.latest({ done: 'true' }, 'Poll')
+    expect(found?.id).toBe(7)
+    const infos = log.matching('info')
+    expect(infos).toHaveLength(2)
+    expect(infos[0]).toMatch(/^info: Poll: .+ \(attempt 1\); retrying in \d+\.\ds$/)
+    expect(infos[1]).toMatch(/\(attempt 2\)/)
+    expect(log.matching('warning')).toHaveLength(0)
+    // Exponential back-off with jitter: 1s·0.75, then 2s·0.75.
+    expect(clock.sleeps).toEqual([750, 1500])
+  })
+
+  it('caps the back-off at 30 s', async () => {
+    const script: Scripted[] = Array.from({ length: 8 }, () => json(503, {}))
+    const { client, clock } = setup([...script, ok(1)], { deadlineMs: 3_600_000 })
+    await client.latest({})
+    expect(Math.max(...clock.sleeps)).toBe(22_500)
+  })
+
+  it('honours Retry-After in seconds: no request to that endpoint before it has passed', async () => {
+    const { client, clock, transport } = setup([json(429, {}, { 'retry-after': '20' }), ok(1)])
+    const times: number[] = []
+    const original = transport.send.bind(transport)
+    transport.send = async (request) => {
+      times.push(clock.now())
+      return original(request)
+    }
+    await client.latest({})
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(20_000)
+  })
+
+  it('honours Retry-After as an HTTP date on 503', async () => {
+    const date = new Date(new FakeClock().now() + 45_000).toUTCString()
+    const { client, clock } = setup([json(503, {}, { 'retry-after': date }), ok(1)])
+    await client.latest({})
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(45_000)
+  })
+
+  it('never backs off past the deadline: gives up with the last problem', async () => {
+    const { client, transport } = setup([json(429, {}, { 'retry-after': '120' }), ok(1)], { deadlineMs: 60_000 })
+    const error = await client.latest({}, 'Poll').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect((error as DeadlineError).lastProblem).toBe('Poll: HTTP 429')
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('bounds each request timeout by the time left', async () => {
+    const { client, transport, clock } = setup([ok(1), ok(1)], { deadlineMs: 10_000 })
+    await client.latest({})
+    clock.time += 8000
+    await client.latest({})
+    expect(transport.requests.map((request) => request.timeoutMs)).toEqual([10_000, 2000])
+  })
+
+  it('keeps retrying through a long outage that recovers before the deadline', async () => {
+    const outage: Scripted[] = Array.from({ length: 30 }, () => new NetworkError('the connection was refused', 'ECONNREFUSED', false))
+    const { client, clock } = setup([ok(4), ...outage, ok(5)], { deadlineMs: 3_600_000 })
+    await client.latest({})
+    const found = await client.latest({})
+    expect(found?.id).toBe(5)
+    expect(clock.time - Date.UTC(2026, 0, 1)).toBeGreaterThan(5 * 60_000)
+  })
+})
+
+describe('LayerCiClient permanent errors', () => {
+  it.each([401, 403])('HTTP %d: the key was refused, at once', async (status) => {
+    const { client, transport } = setup([json(status, { status: 'error', error: 'invalid API key' })])
+    await expect(client.latest({})).rejects.toThrow(
+      new ApiError(
+        `The LayerCI API key was refused (HTTP ${status}: invalid API key). Check the token: it must be a LayerCI API key with access to web app.`
+      )
+    )
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('an error body about the key with HTTP 200 is a refusal too', async () => {
+    const { client } = setup([json(200, { status: 'error', error: 'Invalid token' })])
+    await expect(client.latest({})).rejects.toThrow(/API key was refused \(HTTP 200: Invalid token\)/)
+  })
+
+  it('an unknown repository fails at once', async () => {
+    const { client } = setup([json(404, { status: 'error', error: 'repository web app not found' })])
+    await expect(client.latest({})).rejects.toThrow(
+      'Repository "web app" was not found for this API key (HTTP 404: repository web app not found).'
+    )
+  })
+
+  it('a 4xx page that is not the API names api-url', async () => {
+    const { client } = setup([{ statusCode: 404, headers: {}, body: '<html>Not Found</html>' }])
+    await expect(client.latest({})).rejects.toThrow(/answered HTTP 404 with an HTML page, not the API. Check api-url/)
+  })
+})
+
+describe('LayerCiClient create', () => {
+  const created = json(200, { status: 'ok', job: job(9, 'NEW'), url: 'https://layerci.com/jobs/github/o/r/9' })
+
+  it('sends the body as JSON and returns the job and URL', async () => {
+    const { client, transport } = setup([created])
+    const result = await client.post({ branch: 'main', ref: 'abc', accept_buttons: 'true' })
+    expect(result).toMatchObject({ kind: 'created', job: { id: 9 }, url: 'https://layerci.com/jobs/github/o/r/9' })
+    expect(transport.requests[0]).toMatchObject({ method: 'POST', body: '{"branch":"main","ref":"abc","accept_buttons":"true"}' })
+  })
+
+  it.each<[string, Scripted]>([
+    ['a refused connection', new NetworkError('the connection was refused', 'ECONNREFUSED', false)],
+    ['a name that did not resolve', new NetworkError('the host name did not resolve', 'ENOTFOUND', false)],
+    ['HTTP 429', json(429, {}, { 'retry-after': '3' })],
+    ['HTTP 503', json(503, {})]
+  ])('re-sends after %s, where the server surely did not act', async (_, fault) => {
+    const { client, transport } = setup([fault, created])
+    expect((await client.post({})).kind).toBe('created')
+    expect(transport.requests.filter((request) => request.method === 'POST')).toHaveLength(2)
+  })
+
+  it.each<[string, Scripted]>([
+    ['HTTP 500', json(500, {})],
+    ['HTTP 502', json(502, {})],
+    ['HTTP 504', json(504, {})],
+    ['a reset after sending', new NetworkError('the connection was reset', 'ECONNRESET', true)],
+    ['a timeout', new NetworkError('the request timed out', 'ETIMEDOUT', true)],
+    ['a 200 that is not JSON', { statusCode: 200, headers: {}, body: '<html></html>' }]
+  ])('never re-sends after %s, which may have reached the server', async (_, fault) => {
+    const { client, transport } = setup([fault, created])
+    const result = await client.post({})
+    expect(result.kind).toBe('ambiguous')
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it.each<[number, unknown, RegExp]>([
+    [401, { status: 'error', error: 'bad key' }, /API key was refused \(HTTP 401: bad key\)/],
+    [404, { status: 'error', error: 'no such repo' }, /Repository "web app" was not found for this API key \(HTTP 404: no such repo\)/],
+    [400, { status: 'error', error: 'invalid ref zzz' }, /LayerCI refused to create the job \(HTTP 400\): invalid ref zzz/],
+    [200, { status: 'error', error: 'Layerfile quota exceeded' }, /LayerCI did not create the job: Layerfile quota exceeded/]
+  ])('HTTP %d fails at once with the API text', async (status, body, message) => {
+    const { client, transport } = setup([json(status, body)])
+    await expect(client.post({})).rejects.toThrow(message)
+    expect(transport.requests).toHaveLength(1)
+  })
+})
+
+describe('LayerCiClient redaction', () => {
+  const leaky = `Request timeout: /api/v1/run/x/latest?layertoken=${ENCODED}`
+  it.each<[string, Scripted]>([
+    ['a network error carrying the URL', new NetworkError(leaky, 'ETIMEDOUT', true)],
+    [
+      'a thrown non-network error',
+      (): never => {
+        throw new Error(`boom ${TOKEN}`)
+      }
+    ],
+    ['an API error echoing the key', json(401, { status: 'error', error: `key ${TOKEN} refused` })],
+    ['an unexpected API error echoing the key', json(422, { status: 'error', error: `bad ${ENCODED}` })]
+  ])('keeps the key out of %s', async (_, fault) => {
+    const { client, log } = setup([fault, ok(1)], { deadlineMs: 5000 })
+    const outcome = await client.latest({}).then(
+      () => 'resolved',
+      (error: unknown) =>
+        error instanceof DeadlineError
+          ? `${error.message} ${error.lastProblem ?? ''}`
+          : error instanceof Error
+            ? error.message
+            : String(error)
+    )
+    expectNoKey(outcome, log.text(), client.lastProblem ?? '')
+  })
+})
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and dates, ignores the unreadable', () => {
+    expect(parseRetryAfter('7', 0)).toBe(7000)
+    expect(parseRetryAfter(['3'], 0)).toBe(3000)
+    expect(parseRetryAfter(new Date(60_000).toUTCString(), 0)).toBe(60_000)
+    expect(parseRetryAfter(new Date(0).toUTCString(), 60_000)).toBe(0)
+    expect(parseRetryAfter('soon', 0)).toBeUndefined()
+    expect(parseRetryAfter(undefined, 0)).toBeUndefined()
+  })
+})
+
+describe('LayerCiClient unreachable server', () => {
+  const refused = (): NetworkError => new NetworkError('the connection was refused', 'ECONNREFUSED', false)
+
+  it('fails with one clear message when the server was never reached, within the budget', async () => {
+    const { client, clock } = setup(Array.from({ length: 20 }, refused), { deadlineMs: 3_600_000 })
+    await expect(client.latest({})).rejects.toThrow(
+      new ApiError(
+        'LayerCI could not be reached at https://layer.example.com: the connection was refused. Check api-url, or run again when the service is back.'
+      )
+    )
+    expect(clock.time - Date.UTC(2026, 0, 1)).toBeLessThan(30_000)
+  })
+
+  it('rides out an outage once the server has answered', async () => {
+    const { client } = setup([ok(1), ...Array.from({ length: 20 }, refused), ok(2)], { deadlineMs: 3_600_000 })
+    await client.latest({})
+    await expect(client.latest({})).resolves.toMatchObject({ id: 2 })
+  })
+})

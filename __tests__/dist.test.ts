@@ -1,0 +1,208 @@
+/**
+ * The committed bundle, run as a GitHub runner runs it: from a copy of action.yml and dist/ alone
+ * (no node_modules), with INPUT_* from action.yml's defaults, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
+ * and an event payload.
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { runAction, type RunActionOptions } from '../scripts/runner.mjs'
+import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { scheduleTo } from '../fake/server.js'
+
+const REPO = 'layerci-example'
+const SHA = 'c0ffee0000000000000000000000000000000001'
+const HEAD = 'feed000000000000000000000000000000000002'
+let actionDir: string
+let defaults: Record<string, string>
+
+beforeAll(() => {
+  actionDir = mkdtempSync(join(tmpdir(), 'layerci-action-'))
+  cpSync('action.yml', join(actionDir, 'action.yml'))
+  cpSync('dist', join(actionDir, 'dist'), { recursive: true })
+  const action = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+  defaults = {}
+  for (const [name, input] of Object.entries(action.inputs)) {
+    // The runner evaluates expressions in defaults; this one is the only kind action.yml uses.
+    if (input.default !== undefined) defaults[name] = input.default.replace('${{ github.repository }}', `octo-org/${REPO}`)
+  }
+})
+
+function runner(inputs: Record<string, string>, extra: Partial<RunActionOptions> = {}) {
+  return runAction({
+    actionDir,
+    inputs: { ...defaults, ...inputs },
+    env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: SHA, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: `octo-org/${REPO}` },
+    event: { ref: 'refs/heads/main', repository: { default_branch: 'main' } },
+    ...extra
+  })
+}
+
+describe('dist/index.js as a runner runs it', () => {
+  it('runs from action.yml + dist/ alone: creates, waits, reports SUCCEEDED through the output and summary files', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('SUCCEEDED', 1200) } } })
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s' })
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({
+      'job-id': '1',
+      'calculated-status': 'SUCCEEDED',
+      status: 'SEE_RUNNERS',
+      'commit-sha': SHA,
+      branch: 'main',
+      'job-url': `https://layerci.com/jobs/github/octo-org/${REPO}/1`
+    })
+    expect(result.summary).toContain('<h3>LayerCI job 1: SUCCEEDED</h3>')
+    expect(result.stdout).toContain('Created LayerCI job 1: https://layerci.com/jobs/github/octo-org/layerci-example/1')
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'main', ref: SHA })
+    expect(result.stdout.split('\n')[0]).toBe(`::add-mask::${fake.token}`)
+    expect(result.stderr).toBe('')
+  })
+
+  it('pull_request: builds the head commit and head branch, not the merge commit', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('FAILURE', 300) } } })
+    const result = await runner(
+      { token: fake.token, 'api-url': fake.url, 'poll-interval': '1s' },
+      {
+        env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: SHA, GITHUB_REF: 'refs/pull/7/merge', GITHUB_REPOSITORY: `octo-org/${REPO}` },
+        event: { pull_request: { number: 7, head: { sha: HEAD, ref: 'feature-x' } } }
+      }
+    )
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'feature-x', ref: HEAD })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      '::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: https://layerci.com/jobs/github/octo-org/layerci-example/1'
+    )
+    expect(result.stdout.match(/^::error/gm)).toHaveLength(1)
+    expect(result.outputs['calculated-status']).toBe('FAILURE')
+  })
+
+  it('tag push with accept-buttons and checkpoint: the default branch, both fields sent', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('SUCCEEDED', 100) } } })
+    const result = await runner(
+      { token: fake.token, 'api-url': `${fake.url}/`, 'accept-buttons': 'true', checkpoint: 'deploy', wait: 'false' },
+      {
+        env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: SHA, GITHUB_REF: 'refs/tags/v1.2.0', GITHUB_REPOSITORY: `octo-org/${REPO}` },
+        event: { ref: 'refs/tags/v1.2.0', repository: { default_branch: 'trunk' } }
+      }
+    )
+    expect(result.code).toBe(0)
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({
+      branch: 'trunk',
+      ref: SHA,
+      accept_buttons: 'true',
+      skip_no_further_than: 'deploy'
+    })
+    expect(result.outputs['job-id']).toBe('1')
+  })
+
+  it('bad input: one ::error:: naming the input, no request sent', async () => {
+    const fake = await startFake()
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '500ms' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('::error title=LayerCI::Input "poll-interval" "500ms" is not a duration')
+    expect(fake.requests).toHaveLength(0)
+    expect(result.stdout).not.toMatch(/\bat .*\.js:\d+/)
+  })
+
+  it('a server that is down: one clear ::error:: line, no stack trace, no key', async () => {
+    const fake = await startFake()
+    const url = fake.url
+    await fake.stop()
+    const result = await runner({ token: 'zz-secret-zz', 'api-url': url, timeout: '20s' })
+    expect(result.code).toBe(1)
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'))
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^::error title=LayerCI::LayerCI could not be reached at http:\/\/127\.0\.0\.1:\d+: the connection was refused\./
+      )
+    ])
+    expect(result.stdout.split('\n').slice(1).join('\n')).not.toContain('zz-secret-zz')
+    expect(result.stderr).toBe('')
+  }, 40_000)
+
+  it('cancel: on SIGINT it stops within a second, writes the outputs, says the job keeps running, exits non-zero', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    const result = await runner(
+      { token: fake.token, 'api-url': fake.url, 'poll-interval': '1s' },
+      { signal: 'SIGINT', signalAfterMs: 1500 }
+    )
+    expect(result.code).not.toBe(0)
+    expect(result.code).toBe(130)
+    expect(result.ended - result.started - 1500).toBeLessThan(1000)
+    expect(result.outputs['job-id']).toBe('1')
+    expect(result.stdout).toContain(
+      `::error title=Cancelled::Interrupted by SIGINT. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at https://layerci.com/jobs/github/octo-org/${REPO}/1.`
+    )
+  })
+
+  it('cancel by SIGTERM works the same', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    const result = await runner(
+      { token: fake.token, 'api-url': fake.url, 'poll-interval': '1s' },
+      { signal: 'SIGTERM', signalAfterMs: 1200 }
+    )
+    expect(result.code).toBe(130)
+    expect(result.stdout).toContain('Interrupted by SIGTERM. LayerCI job 1 keeps running')
+  })
+
+  const specialToken = 'Key+With/Special&Chars=42'
+  function expectOnlyMasked(result: { stdout: string; stderr: string; outputs: Record<string, string>; summary: string }): void {
+    const everything = [result.stdout, result.stderr, JSON.stringify(result.outputs), result.summary].join('\n')
+    const withoutMask = everything
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n')
+    for (const form of [specialToken, encodeURIComponent(specialToken), encodeURIComponent(specialToken).replace(/%20/g, '+')])
+      expect(withoutMask).not.toContain(form)
+  }
+
+  it('redaction end to end: with debug on, through retries and non-JSON answers, the key shows only in ::add-mask::', async () => {
+    const fake = await startFake({ token: specialToken, repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('SUCCEEDED', 1500) } } })
+    const result = await runner(
+      { token: specialToken, 'api-url': fake.url, 'poll-interval': '1s', timeout: '40s' },
+      { env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: SHA, GITHUB_REF: 'refs/heads/main', RUNNER_DEBUG: '1' } }
+    )
+    expect(result.code).toBe(0)
+    expectOnlyMasked(result)
+    expect(result.stdout).toMatch(
+      /::debug::GET \/api\/v1\/run\/layerci-example\/latest\?layertoken=\*\*\* -> HTTP 200 in \d+ ms \(attempt 1\)/
+    )
+    expect(result.stdout).toMatch(/::debug::POST \/api\/v1\/run\/layerci-example\?layertoken=\*\*\* -> HTTP 200 in \d+ ms \(attempt 1\)/)
+  })
+
+  it('redaction end to end: retries of 502 and HTML answers, then a hung server at the timeout', async () => {
+    const fake = await startFake({ token: specialToken, repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    const polls = (request: { query: Record<string, string> }): boolean => request.query.done === 'true'
+    fake.inject('latest', { kind: 'status', status: 502 }, 1, polls)
+    fake.inject('latest', { kind: 'body', body: '<html>proxy</html>' }, 1, polls)
+    fake.inject('latest', { kind: 'hang' }, 100, polls)
+    const started = Date.now()
+    const result = await runner(
+      { token: specialToken, 'api-url': fake.url, 'poll-interval': '1s', timeout: '7s' },
+      { env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: SHA, GITHUB_REF: 'refs/heads/main', RUNNER_DEBUG: '1' } }
+    )
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(result.code).toBe(1)
+    expectOnlyMasked(result)
+    expect(result.stdout).toMatch(/HTTP 502 \(attempt 1\); retrying in \d+\.\ds/)
+    expect(result.stdout).toMatch(/HTTP 200 with an HTML page, not the API \(attempt \d\); retrying in/)
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(
+      /Timed out after 7s waiting for LayerCI job 1 \(last status seen: NEW\): https:\/\/layerci.com\/jobs\/github\/octo-org\/layerci-example\/1\. Last problem: Poll: the request timed out/
+    )
+    expect(result.outputs['job-id']).toBe('1')
+  }, 20_000)
+
+  it('a refused key through the bundle: one error line, nothing created', async () => {
+    const fake = await startFake()
+    const result = await runner({ token: 'wrong-key-77', 'api-url': fake.url })
+    expect(result.code).toBe(1)
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::error'))).toEqual([
+      '::error title=LayerCI::The LayerCI API key was refused (HTTP 401: invalid API key). Check the token: it must be a LayerCI API key with access to layerci-example.'
+    ])
+    expect(fake.count('create')).toBe(0)
+  })
+})

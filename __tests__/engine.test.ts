@@ -1,0 +1,205 @@
+import { describe, expect, it } from '@jest/globals'
+import { runEngine } from '../src/engine.js'
+import { ApiError, JobFailedError, WaitTimeoutError } from '../src/errors.js'
+import { RunState } from '../src/report.js'
+import { systemClock } from '../src/clock.js'
+import { HttpClientTransport } from '../src/transport.js'
+import type { Settings } from '../src/settings.js'
+import type { LayerCiClient } from '../src/client.js'
+import { FakeClock } from '../__fixtures__/clock.js'
+import { MemoryLog } from '../__fixtures__/log.js'
+import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { settingsFor } from '../__fixtures__/settings.js'
+import { scheduleTo, type FakeLayerCi, type FakeOptions } from '../fake/server.js'
+
+const REPO = 'layerci-example'
+
+async function run(fake: FakeLayerCi, overrides: Partial<Settings> = {}, clock = new FakeClock()) {
+  const log = new MemoryLog()
+  const state = new RunState(clock.now())
+  let client: LayerCiClient | undefined
+  let updates = 0
+  const outcome = await runEngine({
+    settings: settingsFor(fake.url, { token: fake.token, ...overrides }),
+    log,
+    clock,
+    transport: new HttpClientTransport('test'),
+    state,
+    onUpdate: () => updates++,
+    onClient: (c) => (client = c)
+  }).then(
+    (verdict) => ({ verdict, error: undefined }),
+    (error: unknown) => ({ verdict: undefined, error })
+  )
+  return { ...outcome, log, state, clock, updates, client }
+}
+
+function fakeWith(schedule = MANUAL, options: FakeOptions = {}) {
+  return startFake({ repos: { [REPO]: { owner: 'fake-owner', schedule } }, ...options })
+}
+
+describe('engine: create, wait, result', () => {
+  it('creates with only the fields that are set, waits, and passes on SUCCEEDED', async () => {
+    const fake = await fakeWith(scheduleTo('SUCCEEDED', 300))
+    const clock = new FakeClock(Date.now())
+    const result = await runWithRealSchedule(fake, clock)
+    expect(result.verdict).toBe('passed')
+    const post = fake.requests.find((r) => r.endpoint === 'create')
+    expect(post?.body).toEqual({ branch: 'main', ref: 'abcdef1234567890abcdef1234567890abcdef12' })
+    expect(result.state.url).toBe('https://layerci.com/jobs/github/fake-owner/layerci-example/1')
+    expect(result.log.text()).toContain('Created LayerCI job 1: https://layerci.com/jobs/github/fake-owner/layerci-example/1')
+    expect(result.state.job?.calculated_status).toBe('SUCCEEDED')
+  })
+
+  it('sends checkpoint, accept_buttons and extra when set', async () => {
+    const fake = await fakeWith()
+    await run(fake, { checkpoint: 'deploy', acceptButtons: true, extra: 'x=1', wait: false })
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({
+      branch: 'main',
+      ref: 'abcdef1234567890abcdef1234567890abcdef12',
+      accept_buttons: 'true',
+      skip_no_further_than: 'deploy',
+      extra: 'x=1'
+    })
+  })
+
+  it('wait: false creates the job, sets what is known, and does not poll', async () => {
+    const fake = await fakeWith()
+    const result = await run(fake, { wait: false })
+    expect(result.verdict).toBe('created')
+    expect(result.state.jobId).toBe(1)
+    expect(result.updates).toBeGreaterThan(0)
+    expect(fake.requests.filter((r) => r.endpoint === 'latest' && r.query.done)).toHaveLength(0)
+  })
+
+  it('job-id: waits for the existing job without a create, polling at once', async () => {
+    const fake = await fakeWith()
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    fake.addJob(REPO, { calculated_status: 'FAILURE' })
+    const result = await run(fake, { jobId: 1 })
+    expect(result.verdict).toBe('passed')
+    expect(fake.count('create')).toBe(0)
+    expect(result.clock.sleeps).toHaveLength(0)
+  })
+
+  it.each(['FAILURE', 'JOB_ERROR', 'BAD_LAYERFILE', 'RUNNER_ERROR', 'RUNNER_CANCELLED', 'SOMETHING_NEW'])(
+    '%s fails with a message naming job, status and URL',
+    async (status) => {
+      const fake = await fakeWith()
+      fake.addJob(REPO, { calculated_status: status })
+      const result = await run(fake, { jobId: 1 })
+      expect(result.error).toBeInstanceOf(JobFailedError)
+      expect((result.error as Error).message).toBe(`LayerCI job 1 finished ${status}: ${fake.url}/jobs/github/fake-owner/layerci-example/1`)
+    }
+  )
+
+  it('shows the API error text when the create answers "status": "error"', async () => {
+    const fake = await fakeWith()
+    const result = await run(fake, { branch: 'bad branch!' })
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toContain('invalid branch bad branch!')
+  })
+
+  it('a refused key fails at once, before any create', async () => {
+    const fake = await fakeWith()
+    const result = await run(fake, { token: 'wrong-key' })
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toMatch(/API key was refused \(HTTP 401: invalid API key\)/)
+    expect(fake.count('create')).toBe(0)
+    expect(result.log.text()).not.toContain('wrong-key')
+  })
+
+  it('an unknown repository fails at once', async () => {
+    const fake = await fakeWith()
+    const result = await run(fake, { repoName: 'nope' })
+    expect((result.error as Error).message).toMatch(/Repository "nope" was not found for this API key/)
+    expect(fake.count('create')).toBe(0)
+  })
+
+  it('times out at the timeout, naming the job, the last status and the URL', async () => {
+    const fake = await fakeWith()
+    const result = await run(fake, { timeoutMs: 60_000 })
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    expect((result.error as Error).message).toMatch(
+      /^Timed out after 1m00s waiting for LayerCI job 1 \(last status seen: NEW\): https:\/\/layerci.com\/jobs\/github\/fake-owner\/layerci-example\/1/
+    )
+    expect(result.clock.now() - Date.UTC(2026, 0, 1)).toBe(60_000)
+  })
+
+  it('a server that never answers cannot hold the run past the timeout (real clock)', async () => {
+    const fake = await fakeWith()
+    fake.inject('latest', { kind: 'hang' }, 100)
+    const started = Date.now()
+    const result = await run(fake, { jobId: 1, timeoutMs: 1500 }, systemClock as unknown as FakeClock)
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect((result.error as Error).message).toMatch(/request timed out/)
+  })
+})
+
+describe('engine: create is never repeated blindly', () => {
+  it('a create that takes effect but answers 502: the job is found and awaited, no duplicate', async () => {
+    const fake = await fakeWith()
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+    fake.inject('create', { kind: 'created-then-502' })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 3) fake.setStatus(REPO, 2, 'SUCCEEDED')
+    }
+    const result = await run(fake, {}, clock)
+    expect(result.verdict).toBe('passed')
+    expect(result.state.jobId).toBe(2)
+    expect(fake.count('create')).toBe(1)
+    expect(fake.jobs(REPO)).toHaveLength(2)
+    expect(result.log.text()).toMatch(/The create request failed \(HTTP 502\) after it may have reached LayerCI. It is not sent again/)
+    expect(result.log.text()).toMatch(/Found job 2, created by the attempt whose answer was lost/)
+  })
+
+  it('a reset after the create took effect is handled the same way', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'created-then-reset' })
+    const result = await run(fake, { wait: false })
+    expect(result.verdict).toBe('created')
+    expect(result.state.jobId).toBe(1)
+    expect(fake.count('create')).toBe(1)
+  })
+
+  it('a 500 with no job created: fails saying a job may have been created, and never re-sends', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 500 })
+    const result = await run(fake)
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toMatch(/A job may have been created: check the jobs of layerci-example/)
+    expect(fake.count('create')).toBe(1)
+  })
+
+  it('a job of someone else for another commit is not adopted', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 504 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: '9'.repeat(40) })
+    }
+    const result = await run(fake, {}, clock)
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect(result.state.jobId).toBeUndefined()
+  })
+
+  it('a create refused with 503 and Retry-After is sent again after the pause', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 503, retryAfter: '5' })
+    const result = await run(fake, { wait: false })
+    expect(result.verdict).toBe('created')
+    expect(fake.count('create')).toBe(2)
+    expect(result.clock.sleeps.some((ms) => ms >= 5000)).toBe(true)
+    expect(fake.jobs(REPO)).toHaveLength(1)
+  })
+})
+
+async function runWithRealSchedule(fake: FakeLayerCi, clock: FakeClock) {
+  // The fake's schedule runs on the wall clock; let the fake clock's sleeps wait a little for it.
+  clock.onSleep = () => new Promise((resolve) => setTimeout(resolve, 50))
+  fake.requests.length = 0
+  const result = await run(fake, { pollIntervalMs: 1000 }, clock)
+  return result
+}

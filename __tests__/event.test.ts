@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals'
+import { eventDefaults } from '../src/event.js'
+
+const sha = '1111111111111111111111111111111111111111'
+const head = '2222222222222222222222222222222222222222'
+
+describe('eventDefaults', () => {
+  it('push to a branch: the pushed commit and its branch', () => {
+    expect(eventDefaults({ eventName: 'push', sha, ref: 'refs/heads/main', payload: {} })).toMatchObject({ ref: sha, branch: 'main' })
+  })
+
+  it.each(['workflow_dispatch', 'schedule'])('%s: GITHUB_SHA and the branch', (eventName) => {
+    expect(eventDefaults({ eventName, sha, ref: 'refs/heads/release/1.x', payload: {} })).toMatchObject({ ref: sha, branch: 'release/1.x' })
+  })
+
+  it.each(['pull_request', 'pull_request_target'])('%s: the head commit and head branch, not the merge commit', (eventName) => {
+    const defaults = eventDefaults({
+      eventName,
+      sha,
+      ref: 'refs/pull/7/merge',
+      payload: { pull_request: { head: { sha: head, ref: 'feature-x' } } }
+    })
+    expect(defaults).toMatchObject({ ref: head, branch: 'feature-x' })
+    expect(defaults.origin).toContain(eventName)
+  })
+
+  it('tag push: the tagged commit, the default branch from the payload', () => {
+    expect(
+      eventDefaults({ eventName: 'push', sha, ref: 'refs/tags/v1.2.0', payload: { repository: { default_branch: 'trunk' } } })
+    ).toMatchObject({
+      ref: sha,
+      branch: 'trunk'
+    })
+  })
+
+  it('release: the commit, the default branch; no branch when the payload has none', () => {
+    expect(
+      eventDefaults({ eventName: 'release', sha, ref: 'refs/tags/v2', payload: { repository: { default_branch: 'main' } } }).branch
+    ).toBe('main')
+    const defaults = eventDefaults({ eventName: 'release', sha, ref: 'refs/tags/v2', payload: {} })
+    expect(defaults.ref).toBe(sha)
+    expect(defaults.branch).toBeUndefined()
+  })
+
+  it('merge_group: the queue head', () => {
+    expect(
+      eventDefaults({
+        eventName: 'merge_group',
+        sha,
+        ref: 'refs/heads/gh-readonly-queue/main/pr-1',
+        payload: { merge_group: { head_sha: head, head_ref: 'refs/heads/gh-readonly-queue/main/pr-1' } }
+      })
+    ).toMatchObject({ ref: head, branch: 'gh-readonly-queue/main/pr-1' })
+  })
+
+  it('reads the environment when no context is given', () => {
+    const saved = { ...process.env }
+    try {
+      process.env.GITHUB_EVENT_NAME = 'push'
+      process.env.GITHUB_SHA = sha
+      process.env.GITHUB_REF = 'refs/heads/dev'
+      delete process.env.GITHUB_EVENT_PATH
+      expect(eventDefaults()).toMatchObject({ ref: sha, branch: 'dev' })
+    } finally {
+      process.env = saved
+    }
+  })
+})

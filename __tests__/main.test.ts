@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as coreFake from '../__fixtures__/core.js'
+import { FakeClock } from '../__fixtures__/clock.js'
+import { MANUAL, startFake } from '../__fixtures__/fake.js'
+
+jest.unstable_mockModule('@actions/core', () => coreFake)
+const { run } = await import('../src/main.js')
+
+const REPO = 'layerci-example'
+const defaults = () => ({ ref: 'abcdef1234567890abcdef1234567890abcdef12', branch: 'main', origin: 'push event' })
+
+beforeEach(() => {
+  coreFake.reset()
+  process.exitCode = undefined
+  process.env.GITHUB_STEP_SUMMARY = '/dev/null'
+})
+
+async function setup(extra: Record<string, string> = {}) {
+  const fake = await startFake({ repos: { [REPO]: { owner: 'octo', schedule: MANUAL } } })
+  coreFake.setInputs({
+    token: fake.token,
+    repository: `octo/${REPO}`,
+    'api-url': fake.url,
+    timeout: '5m',
+    'poll-interval': '10s',
+    ...extra
+  })
+  const clock = new FakeClock()
+  return { fake, clock }
+}
+
+describe('run (the action)', () => {
+  it('masks the key first, sets outputs, writes the summary, and passes on SUCCEEDED', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = (index) => {
+      if (index === 2) fake.setStatus(REPO, 1, 'SUCCEEDED')
+    }
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed[0]).toBe(`::add-mask::${fake.token}`)
+    expect(Object.fromEntries(coreFake.outputs)).toMatchObject({
+      'job-id': '1',
+      'job-url': `https://layerci.com/jobs/github/octo/${REPO}/1`,
+      status: 'SEE_RUNNERS',
+      'calculated-status': 'SUCCEEDED',
+      'commit-sha': 'abcdef1234567890abcdef1234567890abcdef12',
+      branch: 'main'
+    })
+    expect(JSON.parse(coreFake.outputs.get('job') ?? '{}')).toMatchObject({ id: 1, calculated_status: 'SUCCEEDED' })
+    expect(coreFake.summaryWrites).toHaveLength(1)
+    expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: SUCCEEDED')
+    expect(coreFake.summaryWrites[0]).toContain(`<a href=\\"https://layerci.com/jobs/github/octo/${REPO}/1\\">1</a>`)
+    expect(coreFake.printed).toContain('ref defaults to abcdef1234567890abcdef1234567890abcdef12 (push event)')
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toHaveLength(0)
+    expect(coreFake.printed.slice(1).join('\n')).not.toContain(fake.token)
+  })
+
+  it('a failed job: one ::error:: annotation naming job, status and URL; outputs and summary still set', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'FAILURE')
+    await run({ clock, defaults })
+    expect(process.exitCode).toBe(1)
+    const errors = coreFake.printed.filter((line) => line.startsWith('::error'))
+    expect(errors).toEqual([
+      `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: https://layerci.com/jobs/github/octo/${REPO}/1`
+    ])
+    expect(coreFake.outputs.get('calculated-status')).toBe('FAILURE')
+    expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: FAILURE')
+  })
+
+  it('bad input fails before any request, naming the input', async () => {
+    const { fake, clock } = await setup({ timeout: 'forever' })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBe(1)
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+      '::error title=LayerCI::Input "timeout" "forever" is not a duration; use a whole number of seconds (90) or hours/minutes/seconds such as 90s, 15m, 1h30m'
+    ])
+    expect(fake.requests).toHaveLength(0)
+    expect(coreFake.summaryWrites).toHaveLength(0)
+  })
+
+  it('a refused key: one clear error line, no create, no key anywhere', async () => {
+    const { fake, clock } = await setup()
+    coreFake.setInputs({ ...coreFake.inputs, token: 'not-the-key-0042' })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBe(1)
+    const errors = coreFake.printed.filter((line) => line.startsWith('::error'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/The LayerCI API key was refused \(HTTP 401/)
+    expect(fake.count('create')).toBe(0)
+    expect(coreFake.printed.slice(1).join('\n')).not.toContain('not-the-key-0042')
+  })
+
+  it('skips the summary with a debug line where GITHUB_STEP_SUMMARY is unset', async () => {
+    const { clock } = await setup({ wait: 'false' })
+    delete process.env.GITHUB_STEP_SUMMARY
+    await run({ clock, defaults })
+    expect(coreFake.summaryWrites).toHaveLength(0)
+    expect(coreFake.printed).toContain('::debug::GITHUB_STEP_SUMMARY is not set: no job summary written')
+    expect(coreFake.outputs.get('job-id')).toBe('1')
+  })
+})

@@ -1,0 +1,138 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import { InputError } from '../src/errors.js'
+import { describeSettings, parseSettings, resolveFlavor, type RawInputs, type SourceDefaults } from '../src/settings.js'
+
+const base: RawInputs = { token: 'secret-key-123', repository: 'octo-org/web-app' }
+const noDefaults = (): SourceDefaults => ({ origin: 'none' })
+
+function errorOf(raw: RawInputs): string {
+  try {
+    parseSettings(raw, noDefaults)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseSettings', () => {
+  it('applies the documented defaults', () => {
+    const settings = parseSettings(base, noDefaults)
+    expect(settings).toMatchObject({
+      token: 'secret-key-123',
+      owner: 'octo-org',
+      repoName: 'web-app',
+      acceptButtons: false,
+      wait: true,
+      timeoutMs: 3_600_000,
+      pollIntervalMs: 10_000,
+      apiUrl: 'https://layerci.com',
+      flavor: 'layerci'
+    })
+    expect(settings.ref).toBeUndefined()
+    expect(settings.checkpoint).toBeUndefined()
+  })
+
+  it('reads every input', () => {
+    const settings = parseSettings(
+      {
+        ...base,
+        repository: 'web-app',
+        ref: 'abc1234',
+        branch: 'release/v1',
+        checkpoint: 'deploy',
+        'accept-buttons': 'TRUE',
+        wait: 'false',
+        timeout: '1h30m',
+        'poll-interval': '5s',
+        'api-url': 'https://proxy.example.com/layer/',
+        'api-flavor': 'webappio',
+        extra: 'hello world'
+      },
+      noDefaults
+    )
+    expect(settings).toMatchObject({
+      repoName: 'web-app',
+      ref: 'abc1234',
+      branch: 'release/v1',
+      checkpoint: 'deploy',
+      acceptButtons: true,
+      wait: false,
+      timeoutMs: 5_400_000,
+      pollIntervalMs: 5000,
+      apiUrl: 'https://proxy.example.com/layer',
+      flavor: 'webappio',
+      extra: 'hello world'
+    })
+    expect(settings.owner).toBeUndefined()
+  })
+
+  it('uses event defaults only for inputs left empty, and says so', () => {
+    const defaults = jest.fn((): SourceDefaults => ({ ref: 'f'.repeat(40), branch: 'feature-x', origin: 'pull_request head' }))
+    const settings = parseSettings({ ...base, branch: 'given' }, defaults)
+    expect(settings.ref).toBe('f'.repeat(40))
+    expect(settings.branch).toBe('given')
+    expect(settings.notes).toEqual([`ref defaults to ${'f'.repeat(40)} (pull_request head)`])
+  })
+
+  it('does not look up defaults when waiting for an existing job', () => {
+    const defaults = jest.fn(noDefaults)
+    expect(parseSettings({ ...base, 'job-id': '42' }, defaults).jobId).toBe(42)
+    expect(defaults).not.toHaveBeenCalled()
+  })
+
+  it.each<[RawInputs, RegExp]>([
+    [{ ...base, token: '' }, /Input "token" is required/],
+    [{ ...base, token: 'two words' }, /Input "token" contains white space/],
+    [{ ...base, repository: '' }, /Input "repository" is required/],
+    [{ ...base, repository: 'a/b/c' }, /Input "repository" .* more than one "\/"/],
+    [{ ...base, repository: 'octo/..' }, /Input "repository" has an invalid name/],
+    [{ ...base, repository: 'octo/we b' }, /Input "repository" has an invalid name/],
+    [{ ...base, repository: 'octo/%2e%2e' }, /Input "repository" has an invalid name/],
+    [{ ...base, repository: '-bad/web' }, /Input "repository" has an invalid owner/],
+    [{ ...base, ref: 'a b' }, /Input "ref" "a b" is not a commit SHA or ref/],
+    [{ ...base, branch: 'main..x' }, /Input "branch" .* is not a branch name/],
+    [{ ...base, branch: '-x' }, /Input "branch" .* is not a branch name/],
+    [{ ...base, checkpoint: 'two words' }, /Input "checkpoint" .* CHECKPOINT name/],
+    [{ ...base, 'accept-buttons': 'yes' }, /Input "accept-buttons" must be true or false, not "yes"/],
+    [{ ...base, wait: '1' }, /Input "wait" must be true or false/],
+    [{ ...base, 'job-id': '0' }, /Input "job-id" must be a positive whole number/],
+    [{ ...base, 'job-id': '12abc' }, /Input "job-id" must be a positive whole number/],
+    [{ ...base, 'job-id': '12', wait: 'false' }, /Input "wait" cannot be false together with job-id/],
+    [{ ...base, timeout: 'soon' }, /Input "timeout" "soon" is not a duration; use .*90s, 15m, 1h30m/],
+    [{ ...base, timeout: '0' }, /Input "timeout" must be at least 1s/],
+    [{ ...base, 'poll-interval': '0s' }, /Input "poll-interval" must be at least 1s/],
+    [{ ...base, 'api-url': 'layerci.com' }, /Input "api-url" "layerci.com" is not a URL/],
+    [{ ...base, 'api-url': 'ftp://layerci.com' }, /Input "api-url" must use http or https/],
+    [{ ...base, 'api-url': 'https://u:p@layerci.com' }, /Input "api-url" must not carry a user name or password/],
+    [{ ...base, 'api-url': 'https://layerci.com/?x=1' }, /Input "api-url" must not carry a query/],
+    [{ ...base, 'api-flavor': 'gitlab' }, /Input "api-flavor" must be auto, layerci or webappio/]
+  ])('rejects bad input %#: %s', (raw, message) => {
+    expect(errorOf(raw)).toMatch(message)
+  })
+
+  it('never puts the key in an error message', () => {
+    const message = errorOf({ token: 'zq9-key with spaces', repository: 'x' })
+    expect(message).not.toContain('zq9')
+  })
+
+  it('describes settings for debug lines without the key', () => {
+    const lines = describeSettings(parseSettings(base, noDefaults))
+    expect(lines).toContain('token: (14 characters, masked)')
+    expect(lines.join('\n')).not.toContain('secret-key-123')
+    expect(lines).toContain('repoName: "web-app"')
+  })
+})
+
+describe('resolveFlavor', () => {
+  it.each([
+    ['', 'https://webapp.io', 'webappio'],
+    ['auto', 'https://api.webapp.io/x', 'webappio'],
+    ['auto', 'https://notwebapp.io', 'layerci'],
+    ['auto', 'https://layerci.com', 'layerci'],
+    ['layerci', 'https://webapp.io', 'layerci'],
+    ['WEBAPPIO', 'https://layerci.com', 'webappio']
+  ])('%j with %s is %s', (value, url, flavor) => {
+    expect(resolveFlavor(value, url)).toBe(flavor)
+  })
+})

@@ -1,0 +1,130 @@
+/**
+ * The shapes of the LayerCI API's answers, parsed defensively: anything that is not the API's
+ * JSON is reported as such (a proxy's HTML page, a truncated body), never thrown.
+ */
+
+export interface Job {
+  id: number
+  calculated_status: string
+  status: string
+  uuid?: string
+  commit_sha?: string
+  branch?: string
+  status_change_time?: string
+  repository_name?: string
+  /** The object as the API sent it, for the `job` output. */
+  raw: Record<string, unknown>
+}
+
+export interface Runner {
+  id: string
+  layerfile: string
+  status: string
+  retried: boolean
+}
+
+export type Answer = { status: 'ok'; job?: Job; url?: string; runners?: Runner[] } | { status: 'error'; error: string }
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function optionalString(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+export function parseJob(value: unknown): Parsed<Job> {
+  if (!isRecord(value)) return { ok: false, reason: 'the job is not an object' }
+  const rawId = value.id
+  const id = typeof rawId === 'number' ? rawId : typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : NaN
+  if (!Number.isSafeInteger(id) || id < 0) return { ok: false, reason: 'the job has no numeric id' }
+  if (typeof value.calculated_status !== 'string') return { ok: false, reason: 'the job has no calculated_status' }
+  const job: Job = {
+    id,
+    calculated_status: value.calculated_status,
+    status: typeof value.status === 'string' ? value.status : '',
+    raw: value
+  }
+  for (const key of ['uuid', 'commit_sha', 'branch', 'status_change_time', 'repository_name'] as const) {
+    const text = optionalString(value, key)
+    if (text !== undefined) job[key] = text
+  }
+  return { ok: true, value: job }
+}
+
+function parseRunner(value: unknown): Runner | undefined {
+  if (!isRecord(value)) return undefined
+  const id = typeof value.id === 'string' ? value.id : typeof value.id === 'number' ? String(value.id) : undefined
+  if (id === undefined) return undefined
+  return {
+    id,
+    layerfile: optionalString(value, 'layerfile_relative_path') ?? '',
+    status: optionalString(value, 'status') ?? 'UNKNOWN',
+    retried: value.was_retried === true
+  }
+}
+
+/** Parses a response body. Never throws. */
+export function parseAnswer(body: string): Parsed<Answer> {
+  let value: unknown
+  try {
+    value = JSON.parse(body)
+  } catch {
+    const start = body.trimStart().slice(0, 1)
+    return {
+      ok: false,
+      reason: start === '<' ? 'an HTML page, not the API' : body.trim() === '' ? 'an empty body' : 'a body that is not JSON'
+    }
+  }
+  if (!isRecord(value)) return { ok: false, reason: 'JSON that is not an API answer' }
+  if (value.status === 'error') {
+    const error = typeof value.error === 'string' && value.error.trim() !== '' ? value.error.trim() : 'no explanation given'
+    return { ok: true, value: { status: 'error', error } }
+  }
+  if (value.status !== 'ok') return { ok: false, reason: 'JSON without "status": "ok" or "error"' }
+  const answer: Answer = { status: 'ok' }
+  if (value.job !== undefined && value.job !== null) {
+    const job = parseJob(value.job)
+    if (!job.ok) return { ok: false, reason: job.reason }
+    answer.job = job.value
+  }
+  const url = optionalString(value, 'url')
+  if (url !== undefined) answer.url = url
+  if (Array.isArray(value.runners)) {
+    answer.runners = value.runners.map(parseRunner).filter((runner): runner is Runner => runner !== undefined)
+  }
+  return { ok: true, value: answer }
+}
+
+export type ErrorKind = 'refused' | 'no-match' | 'unknown-repository' | 'other'
+
+/**
+ * What an `"status": "error"` text means. The API documents no error codes, only texts, so
+ * this reads them: a refused key, "no job matches", an unknown repository, or something else.
+ */
+export function classifyErrorText(text: string): ErrorKind {
+  if (
+    /\b(api[ _-]?key|layertoken|token|unauthori[sz]ed|unauthenticated|forbidden|permission|credentials?|authenticat\w*|access denied)\b/i.test(
+      text
+    )
+  ) {
+    return 'refused'
+  }
+  if (
+    /\bno\s+(ci\s+)?(jobs?|runs?|matching|matches|results?)\b|\bnothing\s+(found|matche[sd])|\bmatching the given filters\b|\b(jobs?|runs?)\s+(was\s+|were\s+)?not\s+found\b/i.test(
+      text
+    )
+  ) {
+    return 'no-match'
+  }
+  if (
+    /\brepo(sitory)?\b[^.]*\b(not found|unknown|does ?n[o']t exist|no such)\b|\b(unknown|no such|invalid)\s+repo(sitory)?\b/i.test(text)
+  ) {
+    return 'unknown-repository'
+  }
+  if (/\bnot found\b/i.test(text)) return 'no-match'
+  return 'other'
+}

@@ -1,0 +1,300 @@
+/**
+ * The LayerCI API client: URLs and the key, one attempt's meaning, retries with back-off and
+ * Retry-After, per-request timeouts bounded by the deadline, and redaction of everything it says.
+ * It knows both API flavors' endpoints; which requests to make is the waiter's business.
+ */
+import { parseAnswer, classifyErrorText, type Answer, type Job, type Runner } from './api.js'
+import type { Clock } from './clock.js'
+import { ApiError, DeadlineError } from './errors.js'
+import type { Log } from './log.js'
+import { makeRedactor, type Redactor } from './redact.js'
+import type { Flavor } from './settings.js'
+import { NetworkError, type HttpResponse, type Transport } from './transport.js'
+
+export interface ClientOptions {
+  apiUrl: string
+  token: string
+  flavor: Flavor
+  repoName: string
+  /** Epoch milliseconds after which no request is sent and no back-off ends. */
+  deadline: number
+  transport: Transport
+  clock: Clock
+  log: Log
+  random?: () => number
+  maxBackoffMs?: number
+  requestTimeoutCapMs?: number
+  /**
+   * Until the server has answered once, how long refused connections and unresolved names are
+   * retried before the run fails as "cannot be reached": a wrong api-url or a service that is
+   * down fails in seconds, while an outage during a long wait is ridden out until the deadline.
+   */
+  unreachableBudgetMs?: number
+}
+
+/** The body of a create request; only fields that are set are sent. */
+export interface CreateBody {
+  branch?: string
+  ref?: string
+  accept_buttons?: 'true'
+  skip_no_further_than?: string
+  extra?: string
+}
+
+export type PostResult =
+  | { kind: 'created'; job: Job; url?: string }
+  /** The request may have reached the server and created a job: never send it again blindly. */
+  | { kind: 'ambiguous'; reason: string }
+
+type Verdict =
+  | { kind: 'answer'; answer: Answer }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'ambiguous'; reason: string }
+  | { kind: 'fatal'; message: string }
+
+const RETRY_AFTER_STATUSES = new Set([429, 503])
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim()
+  if (!text) return undefined
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+export class LayerCiClient {
+  readonly redact: Redactor
+  /** The last transient problem seen, for the timeout message. */
+  lastProblem: string | undefined
+  /** Requests sent, by method: the benchmark and the tests read these. */
+  readonly sent = { GET: 0, POST: 0 }
+  private readonly notBefore = new Map<string, number>()
+  private readonly random: () => number
+  private readonly maxBackoffMs: number
+  private readonly requestTimeoutCapMs: number
+  private readonly unreachableBudgetMs: number
+  private reached = false
+  deadline: number
+
+  constructor(private readonly options: ClientOptions) {
+    this.redact = makeRedactor([options.token])
+    this.random = options.random ?? Math.random
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000
+    this.requestTimeoutCapMs = options.requestTimeoutCapMs ?? 30_000
+    this.unreachableBudgetMs = options.unreachableBudgetMs ?? 15_000
+    this.deadline = options.deadline
+  }
+
+  get flavor(): Flavor {
+    return this.options.flavor
+  }
+
+  private path(...segments: string[]): string {
+    const prefix = new URL(this.options.apiUrl).pathname.replace(/\/+$/, '')
+    return `${prefix}/api/v1/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`
+  }
+
+  private url(path: string, query: Array<[string, string]>): string {
+    const keyParam = this.options.flavor === 'webappio' ? 'token' : 'layertoken'
+    const search = new URLSearchParams([...query, [keyParam, this.options.token]])
+    return `${new URL(this.options.apiUrl).origin}${path}?${search.toString()}`
+  }
+
+  private refusedMessage(statusCode: number, text?: string): string {
+    return `The LayerCI API key was refused (HTTP ${statusCode}${text ? `: ${text}` : ''}). Check the token: it must be a LayerCI API key with access to ${this.options.repoName}.`
+  }
+
+  private unknownRepositoryMessage(statusCode: number, text?: string): string {
+    return `Repository "${this.options.repoName}" was not found for this API key (HTTP ${statusCode}${text ? `: ${text}` : ''}).`
+  }
+
+  private judgeGet(response: HttpResponse): Verdict {
+    const code = response.statusCode
+    if (code === 401 || code === 403) {
+      const parsed = parseAnswer(response.body)
+      return {
+        kind: 'fatal',
+        message: this.refusedMessage(code, parsed.ok && parsed.value.status === 'error' ? parsed.value.error : undefined)
+      }
+    }
+    if (code === 429 || code === 408 || code >= 500) {
+      const retryAfterMs = RETRY_AFTER_STATUSES.has(code)
+        ? parseRetryAfter(response.headers['retry-after'], this.options.clock.now())
+        : undefined
+      return retryAfterMs === undefined
+        ? { kind: 'retry', reason: `HTTP ${code}` }
+        : { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
+    }
+    const parsed = parseAnswer(response.body)
+    if (!parsed.ok) {
+      if (code >= 400) {
+        return {
+          kind: 'fatal',
+          message: `${this.options.apiUrl} answered HTTP ${code} with ${parsed.reason}. Check api-url: it must be the LayerCI API's base URL.`
+        }
+      }
+      return { kind: 'retry', reason: `HTTP ${code} with ${parsed.reason}` }
+    }
+    const answer = parsed.value
+    if (answer.status === 'error') {
+      const kind = classifyErrorText(answer.error)
+      if (kind === 'refused') return { kind: 'fatal', message: this.refusedMessage(code, answer.error) }
+      if (kind === 'unknown-repository') return { kind: 'fatal', message: this.unknownRepositoryMessage(code, answer.error) }
+      if (kind === 'other' && code >= 400 && code !== 404)
+        return { kind: 'fatal', message: `LayerCI answered HTTP ${code}: ${answer.error}` }
+      return { kind: 'answer', answer }
+    }
+    if (code >= 400) return { kind: 'fatal', message: `LayerCI answered HTTP ${code} to a read request` }
+    return { kind: 'answer', answer }
+  }
+
+  private judgePost(response: HttpResponse): Verdict {
+    const code = response.statusCode
+    const parsed = parseAnswer(response.body)
+    const apiText = parsed.ok && parsed.value.status === 'error' ? parsed.value.error : undefined
+    if (code === 401 || code === 403) return { kind: 'fatal', message: this.refusedMessage(code, apiText) }
+    if (code === 404) return { kind: 'fatal', message: this.unknownRepositoryMessage(code, apiText) }
+    if (RETRY_AFTER_STATUSES.has(code)) {
+      // 429 and 503 say the server did not take the request: safe to send again.
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.clock.now())
+      return retryAfterMs === undefined
+        ? { kind: 'retry', reason: `HTTP ${code}` }
+        : { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
+    }
+    if (code >= 500) return { kind: 'ambiguous', reason: `HTTP ${code}` }
+    if (code >= 400)
+      return { kind: 'fatal', message: `LayerCI refused to create the job (HTTP ${code}): ${apiText ?? 'no explanation given'}` }
+    if (!parsed.ok) return { kind: 'ambiguous', reason: `HTTP ${code} with ${parsed.reason}` }
+    const answer = parsed.value
+    if (answer.status === 'error') {
+      const kind = classifyErrorText(answer.error)
+      if (kind === 'refused') return { kind: 'fatal', message: this.refusedMessage(code, answer.error) }
+      if (kind === 'unknown-repository') return { kind: 'fatal', message: this.unknownRepositoryMessage(code, answer.error) }
+      return { kind: 'fatal', message: `LayerCI did not create the job: ${answer.error}` }
+    }
+    if (!answer.job) return { kind: 'ambiguous', reason: `HTTP ${code} without a job in the answer` }
+    return { kind: 'answer', answer }
+  }
+
+  private backoff(attempt: number, retryAfterMs: number | undefined): number {
+    const exponential = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(attempt - 1, 20))
+    const jittered = exponential * (0.5 + this.random() / 2)
+    return Math.max(jittered, retryAfterMs ?? 0)
+  }
+
+  /** Sends one request with retries as `judge` allows; returns the answer or throws. */
+  private async exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Array<[string, string]>,
+    body: string | undefined,
+    what: string
+  ): Promise<Verdict & { kind: 'answer' | 'ambiguous' }> {
+    const { clock, log, transport } = this.options
+    const endpoint = `${method} ${path}`
+    const judge = method === 'GET' ? this.judgeGet.bind(this) : this.judgePost.bind(this)
+    let unreachableSince: number | undefined
+    let unreachable = false
+    for (let attempt = 1; ; attempt++) {
+      const wait = (this.notBefore.get(endpoint) ?? 0) - clock.now()
+      if (wait > 0) {
+        if (clock.now() + wait >= this.deadline) throw new DeadlineError(this.lastProblem)
+        await clock.sleep(wait)
+      }
+      const timeLeft = this.deadline - clock.now()
+      if (timeLeft <= 0) throw new DeadlineError(this.lastProblem)
+      const url = this.url(path, query)
+      const started = clock.now()
+      this.sent[method]++
+      let verdict: Verdict
+      let statusText: string
+      unreachable = false
+      try {
+        const request = { method, url, timeoutMs: Math.min(this.requestTimeoutCapMs, timeLeft) }
+        const response = await transport.send(body === undefined ? request : { ...request, body })
+        statusText = `HTTP ${response.statusCode}`
+        this.reached = true
+        verdict = judge(response)
+      } catch (error) {
+        const network = error instanceof NetworkError ? error : new NetworkError(this.redact(String(error)), 'EUNKNOWN', true)
+        statusText = network.message
+        const reason = this.redact(network.message)
+        verdict = method === 'POST' && network.sent ? { kind: 'ambiguous', reason } : { kind: 'retry', reason }
+        unreachable = !network.sent && !this.reached
+        if (unreachable) unreachableSince ??= started
+      }
+      const pathAndQuery = this.redact(url.slice(new URL(url).origin.length))
+      log.debug(`${method} ${pathAndQuery} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
+      if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message))
+      if (verdict.kind === 'answer' || verdict.kind === 'ambiguous') {
+        if (verdict.kind === 'ambiguous') return { kind: 'ambiguous', reason: this.redact(verdict.reason) }
+        return verdict
+      }
+      this.lastProblem = `${what}: ${this.redact(verdict.reason)}`
+      if (verdict.retryAfterMs !== undefined) this.notBefore.set(endpoint, clock.now() + verdict.retryAfterMs)
+      const delay = this.backoff(attempt, verdict.retryAfterMs)
+      if (unreachable && unreachableSince !== undefined) {
+        const next = clock.now() + delay
+        if (next - unreachableSince >= this.unreachableBudgetMs || next >= this.deadline) {
+          throw new ApiError(
+            `LayerCI could not be reached at ${new URL(this.options.apiUrl).origin}: ${this.redact(verdict.reason)}. Check api-url, or run again when the service is back.`
+          )
+        }
+      }
+      if (clock.now() + delay >= this.deadline) throw new DeadlineError(this.lastProblem)
+      log.info(`${what}: ${this.redact(verdict.reason)} (attempt ${attempt}); retrying in ${(delay / 1000).toFixed(1)}s`)
+      await clock.sleep(delay)
+    }
+  }
+
+  private async read(path: string, query: Array<[string, string]>, what: string): Promise<Job | undefined> {
+    const verdict = await this.exchange('GET', path, query, undefined, what)
+    if (verdict.kind !== 'answer') return undefined
+    const answer = verdict.answer
+    if (answer.status === 'error') {
+      if (classifyErrorText(answer.error) === 'other') this.lastProblem = `${what}: LayerCI answered "${this.redact(answer.error)}"`
+      return undefined
+    }
+    return answer.job
+  }
+
+  /** layerci flavor: the newest job matching all `filters`; undefined when none matches yet. */
+  latest(filters: Record<string, string>, what = 'Poll'): Promise<Job | undefined> {
+    return this.read(this.path('run', this.options.repoName, 'latest'), Object.entries(filters), what)
+  }
+
+  /** webappio flavor: the newest job matching all search terms; undefined when none matches yet. */
+  search(terms: string[], what = 'Poll'): Promise<Job | undefined> {
+    return this.read(this.path('run', this.options.repoName, 'search'), [['search', terms.join(' ')]], what)
+  }
+
+  /** The newest job of the repository, optionally on one branch, in either flavor. */
+  newest(branch: string | undefined, what: string): Promise<Job | undefined> {
+    if (this.options.flavor === 'webappio') {
+      return this.search(branch ? [`branch:${branch}`] : [`repo:${this.options.repoName}`], what)
+    }
+    return this.latest(branch ? { branch } : {}, what)
+  }
+
+  /** webappio flavor: the Layerfile runners of a finished job. */
+  async runners(uuid: string): Promise<Runner[]> {
+    const verdict = await this.exchange('GET', this.path('runners', this.options.repoName, uuid), [], undefined, 'Runners')
+    if (verdict.kind !== 'answer' || verdict.answer.status === 'error') {
+      const text = verdict.kind === 'answer' && verdict.answer.status === 'error' ? verdict.answer.error : 'no answer'
+      throw new ApiError(`LayerCI did not list the runners: ${this.redact(text)}`)
+    }
+    return verdict.answer.runners ?? []
+  }
+
+  /** One create request, re-sent only where the server surely did not act on it. */
+  async post(body: CreateBody): Promise<PostResult> {
+    const verdict = await this.exchange('POST', this.path('run', this.options.repoName), [], JSON.stringify(body), 'Create')
+    if (verdict.kind === 'ambiguous') return verdict
+    if (verdict.answer.status !== 'ok' || !verdict.answer.job) return { kind: 'ambiguous', reason: 'an answer without a job' }
+    const result: PostResult = { kind: 'created', job: verdict.answer.job }
+    if (verdict.answer.url) result.url = verdict.answer.url
+    return result
+  }
+}

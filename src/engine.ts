@@ -1,0 +1,130 @@
+/**
+ * The run, shared by the action and the CLI: create (or adopt) the job, wait for it, fetch its
+ * runners, and return the verdict. Everything it learns goes into `state` at once, so outputs
+ * and the cancel handler always see the latest.
+ */
+import type { Job } from './api.js'
+import { LayerCiClient } from './client.js'
+import type { Clock } from './clock.js'
+import { createJob } from './create.js'
+import { formatDuration } from './duration.js'
+import { DeadlineError, JobFailedError, WaitTimeoutError } from './errors.js'
+import type { Log } from './log.js'
+import { jobPageUrl, type RunState } from './report.js'
+import type { Settings } from './settings.js'
+import { isSuccess } from './status.js'
+import type { Transport } from './transport.js'
+import { LatestTracker, SearchTracker, waitForJob } from './waiter.js'
+import { failedRunners } from './report.js'
+
+export interface EngineDeps {
+  settings: Settings
+  log: Log
+  clock: Clock
+  transport: Transport
+  state: RunState
+  /** Called whenever the state gains something the outputs show. */
+  onUpdate(): void
+  /** Lets tests and the benchmark read request counts. */
+  onClient?(client: LayerCiClient): void
+}
+
+export type Verdict = 'passed' | 'created'
+
+export async function runEngine(deps: EngineDeps): Promise<Verdict> {
+  const { settings, log, clock, state } = deps
+  const deadline = state.startedAt + settings.timeoutMs
+  const client = new LayerCiClient({
+    apiUrl: settings.apiUrl,
+    token: settings.token,
+    flavor: settings.flavor,
+    repoName: settings.repoName,
+    deadline,
+    transport: deps.transport,
+    clock,
+    log
+  })
+  deps.onClient?.(client)
+  const see = (job: Job): void => {
+    state.job = job
+    state.jobId = job.id
+    deps.onUpdate()
+  }
+
+  let created: Job | undefined
+  if (settings.jobId === undefined) {
+    if (settings.checkpoint && settings.flavor === 'webappio') {
+      log.info('Note: the later LayerCI/webapp.io API no longer documents skip_no_further_than; "checkpoint" is sent anyway.')
+    }
+    created = await log.group(`Create a LayerCI job for ${settings.repoName}`, async () => {
+      state.creating = true
+      try {
+        const result = await createJob(client, settings, clock, log)
+        state.url = result.url ?? jobPageUrl(settings, result.job.id)
+        see(result.job)
+        log.info(`Created LayerCI job ${result.job.id}: ${state.url ?? '(no URL given)'}`)
+        return result.job
+      } catch (error) {
+        if (error instanceof DeadlineError) {
+          const problem = error.lastProblem ? ` Last problem: ${error.lastProblem}.` : ''
+          const maybe =
+            client.sent.POST > 0
+              ? ` A job may have been created: check ${settings.repoName} on ${settings.apiUrl} before running again.`
+              : ' No job was created.'
+          throw new WaitTimeoutError(
+            `Timed out after ${formatDuration(clock.now() - state.startedAt)} before LayerCI confirmed a new job.${problem}${maybe}`
+          )
+        }
+        throw error
+      } finally {
+        state.creating = false
+      }
+    })
+    if (!settings.wait) return 'created'
+  } else {
+    state.jobId = settings.jobId
+    state.url = jobPageUrl(settings, settings.jobId)
+    deps.onUpdate()
+  }
+
+  const jobId = state.jobId as number
+  const job = await log.group(`Wait for LayerCI job ${jobId}`, () => {
+    const tracker = settings.flavor === 'webappio' ? new SearchTracker(client, jobId) : new LatestTracker(client, jobId, log, created)
+    const options = {
+      jobId,
+      tracker,
+      clock,
+      log,
+      pollIntervalMs: settings.pollIntervalMs,
+      deadline,
+      startedAt: state.startedAt,
+      pollFirst: created === undefined,
+      onJob: see
+    }
+    return waitForJob({
+      ...options,
+      ...(created ? { initialStatus: created.calculated_status } : {}),
+      ...(state.url ? { url: state.url } : {})
+    })
+  })
+
+  if (settings.flavor === 'webappio' && job.uuid) {
+    const uuid = job.uuid
+    await log.group(`Runners of job ${jobId}`, async () => {
+      try {
+        state.runners = await client.runners(uuid)
+        for (const runner of failedRunners(state.runners)) {
+          log.error(
+            `Runner ${runner.id} of job ${jobId} ended ${runner.status}: ${runner.layerfile || 'unknown Layerfile'}`,
+            `Layerfile ${runner.layerfile || runner.id}`
+          )
+        }
+      } catch (error) {
+        log.warning(`Could not list the runners of job ${jobId}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    })
+  }
+
+  if (isSuccess(job.calculated_status)) return 'passed'
+  throw new JobFailedError(`LayerCI job ${jobId} finished ${job.calculated_status}${state.url ? `: ${state.url}` : ''}`)
+}

@@ -1,0 +1,67 @@
+/**
+ * Every way a run can end other than success, each with the exit code the CLI uses.
+ * The action maps all of them to a failed step with one `::error::` line.
+ */
+
+/** Exit codes shared by the CLI and (as non-zero) the action. */
+export const ExitCode = {
+  ok: 0,
+  jobFailed: 1,
+  usage: 2,
+  api: 3,
+  timeout: 4,
+  interrupted: 130
+} as const
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+
+/** Base class: a message written for people, and the exit code it maps to. */
+export class LayerError extends Error {
+  readonly exitCode: ExitCode
+  constructor(message: string, exitCode: ExitCode) {
+    super(message)
+    this.name = new.target.name
+    this.exitCode = exitCode
+  }
+}
+
+/** An input (or CLI flag) is missing or malformed. Raised before any request is sent. */
+export class InputError extends LayerError {
+  constructor(message: string) {
+    super(message, ExitCode.usage)
+  }
+}
+
+/** The API refused the request for a reason retrying cannot fix, or could not be reached in time. */
+export class ApiError extends LayerError {
+  constructor(message: string) {
+    super(message, ExitCode.api)
+  }
+}
+
+/** The overall `timeout` passed before the job was seen finished. */
+export class WaitTimeoutError extends LayerError {
+  constructor(message: string) {
+    super(message, ExitCode.timeout)
+  }
+}
+
+/** The job finished with a calculated status other than SUCCEEDED. */
+export class JobFailedError extends LayerError {
+  constructor(message: string) {
+    super(message, ExitCode.jobFailed)
+  }
+}
+
+/** Raised inside the client when the deadline passes during a request or a back-off. */
+export class DeadlineError extends Error {
+  constructor(readonly lastProblem: string | undefined) {
+    super('deadline passed')
+    this.name = 'DeadlineError'
+  }
+}
+
+/** Returns a message for any thrown value, without a stack trace. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

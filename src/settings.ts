@@ -1,0 +1,212 @@
+/**
+ * Settings: every input of the action (and flag of the CLI), validated and typed in one place,
+ * before any request is sent. Each error names the input and what it accepts.
+ */
+import { InputError } from './errors.js'
+import { parseDuration } from './duration.js'
+
+export type Flavor = 'layerci' | 'webappio'
+
+/** The names of the action's inputs; the CLI's flags carry the same names. */
+export const INPUT_NAMES = [
+  'token',
+  'repository',
+  'ref',
+  'branch',
+  'checkpoint',
+  'accept-buttons',
+  'wait',
+  'job-id',
+  'timeout',
+  'poll-interval',
+  'api-url',
+  'api-flavor',
+  'extra'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+/** Inputs as read: strings, empty where not given. */
+export type RawInputs = Partial<Record<InputName, string>>
+
+/** Where `ref` and `branch` come from when the inputs leave them empty. */
+export interface SourceDefaults {
+  ref?: string
+  branch?: string
+  /** Says where the defaults came from, for the log: "pull_request head", "git checkout". */
+  origin: string
+}
+
+export interface Settings {
+  /** The API key. Never logged. */
+  token: string
+  /** `owner` of `owner/name`, when given: used to build job URLs. */
+  owner?: string
+  /** The repository name as LayerCI knows it: one path segment of the API. */
+  repoName: string
+  ref?: string
+  branch?: string
+  checkpoint?: string
+  acceptButtons: boolean
+  wait: boolean
+  /** Wait for this existing job instead of creating one. */
+  jobId?: number
+  timeoutMs: number
+  pollIntervalMs: number
+  /** Base URL without a trailing slash; may carry a path prefix. */
+  apiUrl: string
+  flavor: Flavor
+  extra?: string
+  /** Lines for the log saying which defaults were used. */
+  notes: string[]
+}
+
+export const DEFAULT_API_URL = 'https://layerci.com'
+export const MIN_POLL_INTERVAL_MS = 1000
+
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
+const NAME = /^[A-Za-z0-9._-]{1,100}$/
+// Characters git forbids in ref names, plus white space and control characters.
+const BAD_REF_CHARS = /[\s\p{Cc}~^:?*[\\]/u
+
+function fail(input: InputName, message: string): never {
+  throw new InputError(`Input "${input}" ${message}`)
+}
+
+function text(raw: RawInputs, name: InputName): string {
+  return (raw[name] ?? '').trim()
+}
+
+export function parseBoolean(name: InputName, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  return fail(name, `must be true or false, not "${value}"`)
+}
+
+function parseRepository(value: string): { owner?: string; repoName: string } {
+  const accepted = 'owner/name or name, with letters, digits, "-", "_" and "." (e.g. octo-org/web-app)'
+  if (value === '') fail('repository', `is required: ${accepted}`)
+  const parts = value.split('/')
+  if (parts.length > 2) fail('repository', `"${value}" has more than one "/"; use ${accepted}`)
+  const name = parts[parts.length - 1] ?? ''
+  const owner = parts.length === 2 ? parts[0] : undefined
+  if (owner !== undefined && !OWNER.test(owner)) fail('repository', `has an invalid owner "${owner}"; use ${accepted}`)
+  if (!NAME.test(name) || name === '.' || name === '..') {
+    fail('repository', `has an invalid name "${name}"; use ${accepted}`)
+  }
+  return owner === undefined ? { repoName: name } : { owner, repoName: name }
+}
+
+function checkRefLike(name: InputName, value: string, what: string): string {
+  if (value.length > 255) fail(name, `is longer than 255 characters; it must be ${what}`)
+  if (BAD_REF_CHARS.test(value) || value.includes('..') || value.startsWith('-') || value.endsWith('/')) {
+    fail(name, `"${value}" is not ${what} (no spaces, "..", "~^:?*[\\", leading "-" or trailing "/")`)
+  }
+  return value
+}
+
+function parseApiUrl(value: string): string {
+  const accepted = 'an http(s) base URL such as https://layerci.com (a path prefix is allowed)'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return fail('api-url', `"${value}" is not a URL; use ${accepted}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('api-url', `must use http or https; use ${accepted}`)
+  if (url.username || url.password) fail('api-url', 'must not carry a user name or password; pass the key as "token"')
+  if (url.search || url.hash) fail('api-url', `must not carry a query or fragment; use ${accepted}`)
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+/** `auto` picks `webappio` for webapp.io and its subdomains, `layerci` for anything else. */
+export function resolveFlavor(value: string, apiUrl: string): Flavor {
+  const choice = value === '' ? 'auto' : value.toLowerCase()
+  if (choice === 'layerci' || choice === 'webappio') return choice
+  if (choice !== 'auto') fail('api-flavor', `must be auto, layerci or webappio, not "${value}"`)
+  const host = new URL(apiUrl).hostname.toLowerCase()
+  return host === 'webapp.io' || host.endsWith('.webapp.io') ? 'webappio' : 'layerci'
+}
+
+function parseDurationInput(name: InputName, value: string, fallback: string, minimumMs: number): number {
+  const parsed = parseDuration(value === '' ? fallback : value)
+  if (!parsed.ok) return fail(name, parsed.error)
+  if (parsed.ms < minimumMs) fail(name, `must be at least ${minimumMs / 1000}s, not "${value}"`)
+  return parsed.ms
+}
+
+/**
+ * Validates raw inputs. `defaults` is called only when `ref` or `branch` is left empty and a job
+ * is to be created.
+ */
+export function parseSettings(raw: RawInputs, defaults: () => SourceDefaults): Settings {
+  const token = raw.token ?? ''
+  if (token.trim() === '') fail('token', 'is required: the LayerCI API key, e.g. token: ${{ secrets.LAYERCI_TOKEN }}')
+  if (/[\s\p{Cc}]/u.test(token.trim())) {
+    fail('token', 'contains white space or control characters; check the secret holds only the API key')
+  }
+  const { owner, repoName } = parseRepository(text(raw, 'repository'))
+  const apiUrl = parseApiUrl(text(raw, 'api-url') || DEFAULT_API_URL)
+  const flavor = resolveFlavor(text(raw, 'api-flavor'), apiUrl)
+  const wait = parseBoolean('wait', text(raw, 'wait'), true)
+  const acceptButtons = parseBoolean('accept-buttons', text(raw, 'accept-buttons'), false)
+  const timeoutMs = parseDurationInput('timeout', text(raw, 'timeout'), '60m', 1000)
+  const pollIntervalMs = parseDurationInput('poll-interval', text(raw, 'poll-interval'), '10s', MIN_POLL_INTERVAL_MS)
+
+  const jobIdText = text(raw, 'job-id')
+  let jobId: number | undefined
+  if (jobIdText !== '') {
+    if (!/^[1-9]\d{0,14}$/.test(jobIdText)) fail('job-id', `must be a positive whole number (a LayerCI job id), not "${jobIdText}"`)
+    jobId = Number(jobIdText)
+    if (!wait) fail('wait', 'cannot be false together with job-id: an existing job can only be waited for')
+  }
+
+  const checkpoint = text(raw, 'checkpoint')
+  if (checkpoint !== '' && !/^[^\s\p{Cc}]{1,128}$/u.test(checkpoint)) {
+    fail('checkpoint', `"${checkpoint}" is not a CHECKPOINT name (up to 128 characters, no spaces)`)
+  }
+  const extra = raw.extra ?? ''
+  if (extra.length > 65536) fail('extra', 'is longer than 64 KiB')
+
+  const notes: string[] = []
+  let ref = text(raw, 'ref')
+  let branch = text(raw, 'branch')
+  if (jobId === undefined && (ref === '' || branch === '')) {
+    const found = defaults()
+    if (ref === '' && found.ref) {
+      ref = found.ref
+      notes.push(`ref defaults to ${ref} (${found.origin})`)
+    }
+    if (branch === '' && found.branch) {
+      branch = found.branch
+      notes.push(`branch defaults to ${branch} (${found.origin})`)
+    }
+  }
+  if (ref !== '') checkRefLike('ref', ref, 'a commit SHA or ref')
+  if (branch !== '') checkRefLike('branch', branch, 'a branch name')
+
+  const settings: Settings = {
+    token: token.trim(),
+    repoName,
+    acceptButtons,
+    wait,
+    timeoutMs,
+    pollIntervalMs,
+    apiUrl,
+    flavor,
+    notes
+  }
+  if (owner !== undefined) settings.owner = owner
+  if (ref !== '') settings.ref = ref
+  if (branch !== '') settings.branch = branch
+  if (checkpoint !== '') settings.checkpoint = checkpoint
+  if (extra !== '') settings.extra = extra
+  if (jobId !== undefined) settings.jobId = jobId
+  return settings
+}
+
+/** Each field for a debug line, the key shown only as its length. */
+export function describeSettings(settings: Settings): string[] {
+  return Object.entries(settings)
+    .filter(([key]) => key !== 'notes')
+    .map(([key, value]) => (key === 'token' ? `token: (${String(value).length} characters, masked)` : `${key}: ${JSON.stringify(value)}`))
+}

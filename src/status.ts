@@ -1,0 +1,17 @@
+/** The calculated statuses the API documents, and what each means for the step. */
+
+export const IN_FLIGHT = ['NEW', 'STARTING_RUNNERS', 'RUNNING'] as const
+export const FINISHED = ['SUCCEEDED', 'FAILURE', 'JOB_ERROR', 'BAD_LAYERFILE', 'RUNNER_CANCELLED', 'RUNNER_ERROR'] as const
+
+export function isInFlight(status: string): boolean {
+  return (IN_FLIGHT as readonly string[]).includes(status)
+}
+
+export function isDocumented(status: string): boolean {
+  return isInFlight(status) || (FINISHED as readonly string[]).includes(status)
+}
+
+/** Only SUCCEEDED passes; every other status, an undocumented one included, fails the step. */
+export function isSuccess(status: string): boolean {
+  return status === 'SUCCEEDED'
+}
