@@ -182,7 +182,7 @@ describe('waiter, layerci flavor (latest)', () => {
     const ours = await create(client)
     script(clock, fake, [() => undefined, () => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
     await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(log.matching('status')).toEqual(['status: Job 1: SUCCEEDED after 40s'])
+    expect(log.matching('status')).toEqual(['status: Job 1: NEW after 0s', 'status: Job 1: SUCCEEDED after 40s'])
   })
 })
 
@@ -204,7 +204,11 @@ describe('waiter, webappio flavor (search id:N)', () => {
     expect(job).toMatchObject({ id: 2, calculated_status: 'BAD_LAYERFILE' })
     expect(fake.count('search') - before).toBe(3)
     expect(fake.requests.slice(-3).every((r) => r.query.search === 'id:2' && r.query.token === fake.token)).toBe(true)
-    expect(log.matching('status')).toEqual(['status: Job 2: RUNNING after 10s', 'status: Job 2: BAD_LAYERFILE after 30s'])
+    expect(log.matching('status')).toEqual([
+      'status: Job 2: NEW after 0s',
+      'status: Job 2: RUNNING after 10s',
+      'status: Job 2: BAD_LAYERFILE after 30s'
+    ])
   })
 
   it('"no runs matching" while the job is not visible yet means keep waiting', async () => {

@@ -196,7 +196,6 @@ export class LayerCiClient {
     const endpoint = `${method} ${path}`
     const judge = method === 'GET' ? this.judgeGet.bind(this) : this.judgePost.bind(this)
     let unreachableSince: number | undefined
-    let unreachable = false
     for (let attempt = 1; ; attempt++) {
       const wait = (this.notBefore.get(endpoint) ?? 0) - clock.now()
       if (wait > 0) {
@@ -210,7 +209,7 @@ export class LayerCiClient {
       this.sent[method]++
       let verdict: Verdict
       let statusText: string
-      unreachable = false
+      let unreachable = false
       try {
         const request = { method, url, timeoutMs: Math.min(this.requestTimeoutCapMs, timeLeft) }
         const response = await transport.send(body === undefined ? request : { ...request, body })

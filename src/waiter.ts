@@ -157,6 +157,7 @@ export async function waitForJob(options: WaitOptions): Promise<Job> {
   let lastStatus = options.initialStatus
   let first = true
   let error: unknown
+  if (lastStatus !== undefined) log.status(`Job ${jobId}: ${lastStatus} after ${formatDuration(clock.now() - options.startedAt)}`)
   const timeout = (): WaitTimeoutError => {
     const reason = tracker.obstacle() ?? (error instanceof DeadlineError && error.lastProblem ? `Last problem: ${error.lastProblem}.` : '')
     return new WaitTimeoutError(

@@ -1,0 +1,170 @@
+/** `layerci-run`, the built command, run as a subprocess against the fake LayerCI. */
+import { describe, expect, it } from '@jest/globals'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { scheduleTo } from '../fake/server.js'
+
+const CLI = resolve('dist/cli/index.js')
+const REPO = 'layerci-example'
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+function cli(args: string[], env: Record<string, string> = {}, options: { cwd?: string; signalAfterMs?: number } = {}): Promise<Run> {
+  const started = Date.now()
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? tmpdir(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs)
+  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr, ms: Date.now() - started })))
+}
+
+function gitRepo(branch: string): { dir: string; sha: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'layerci-git-'))
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim()
+  git('init', '-q', '-b', branch)
+  writeFileSync(join(dir, 'Layerfile'), 'FROM vm/ubuntu:18.04\n')
+  git('add', '.')
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'init')
+  return { dir, sha: git('rev-parse', 'HEAD') }
+}
+
+const fakeWith = (schedule = scheduleTo('SUCCEEDED', 300), token?: string) =>
+  startFake({ repos: { [REPO]: { owner: 'octo', schedule } }, ...(token ? { token } : {}) })
+
+describe('layerci-run', () => {
+  it('exit 0: the job passed; defaults from the git checkout; --json prints the job as one line', async () => {
+    const fake = await fakeWith()
+    const { dir, sha } = gitRepo('feature/cli')
+    const run = await cli(
+      ['--repository', `octo/${REPO}`, '--api-url', fake.url, '--poll-interval', '1s', '--json'],
+      { LAYERCI_TOKEN: fake.token },
+      { cwd: dir }
+    )
+    expect(run.code).toBe(0)
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'feature/cli', ref: sha })
+    const lines = run.stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ id: 1, calculated_status: 'SUCCEEDED', commit_sha: sha })
+    expect(run.stderr).toContain(`ref defaults to ${sha} (the git checkout)`)
+    expect(run.stderr).toContain('Job 1: SUCCEEDED after')
+  })
+
+  it('exit 0 with --no-wait: created, not awaited', async () => {
+    const fake = await fakeWith(MANUAL)
+    const run = await cli(['--repository', REPO, '--api-url', fake.url, '--no-wait', '--ref', 'abc1234', '--branch', 'main'], {
+      LAYERCI_TOKEN: fake.token
+    })
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('Created LayerCI job 1; not waiting (--no-wait).')
+    expect(fake.requests.filter((r) => r.query.done)).toHaveLength(0)
+  })
+
+  it('exit 1: the job finished unsuccessfully', async () => {
+    const fake = await fakeWith(scheduleTo('BAD_LAYERFILE', 300))
+    const run = await cli(
+      ['--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--ref', 'abc1234', '--branch', 'main', '--json'],
+      { LAYERCI_TOKEN: fake.token }
+    )
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('error: LayerCI job 1 finished BAD_LAYERFILE')
+    expect(JSON.parse(run.stdout)).toMatchObject({ calculated_status: 'BAD_LAYERFILE' })
+  })
+
+  it.each([
+    [['--timeout', 'soon'], /--timeout "soon" is not a duration/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--token', 'abc'], /--token is not accepted .* LAYERCI_TOKEN/],
+    [['--job-id', '5', '--no-wait'], /--no-wait cannot be false together with job-id/]
+  ])('exit 2: bad usage %j, no request sent', async (args, message) => {
+    const fake = await fakeWith()
+    const run = await cli(['--repository', REPO, '--api-url', fake.url, ...args], { LAYERCI_TOKEN: fake.token })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(message)
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('exit 2: no LAYERCI_TOKEN', async () => {
+    const run = await cli(['--repository', REPO])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('LAYERCI_TOKEN is not set')
+  })
+
+  it('exit 3: the API refused the key; the key never appears', async () => {
+    const fake = await fakeWith()
+    const run = await cli(['--repository', REPO, '--api-url', fake.url, '--ref', 'abc1234', '--branch', 'main'], {
+      LAYERCI_TOKEN: 'wrong/key+123',
+      LAYERCI_DEBUG: '1'
+    })
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain('error: The LayerCI API key was refused (HTTP 401')
+    expect(run.stderr).toContain('debug: GET /api/v1/run/layerci-example/latest?layertoken=*** -> HTTP 401')
+    for (const form of ['wrong/key+123', encodeURIComponent('wrong/key+123')]) expect(run.stdout + run.stderr).not.toContain(form)
+  })
+
+  it('exit 3: the API could not be reached', async () => {
+    const fake = await fakeWith()
+    const url = fake.url
+    await fake.stop()
+    const run = await cli(['--repository', REPO, '--api-url', url, '--ref', 'abc1234', '--branch', 'main'], { LAYERCI_TOKEN: 'k' })
+    expect(run.code).toBe(3)
+    expect(run.stderr).toMatch(/LayerCI could not be reached at http:\/\/127\.0\.0\.1:\d+/)
+  }, 30_000)
+
+  it('exit 4: timed out', async () => {
+    const fake = await fakeWith(MANUAL)
+    const run = await cli(
+      ['--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--timeout', '3s', '--ref', 'abc1234', '--branch', 'main'],
+      { LAYERCI_TOKEN: fake.token }
+    )
+    expect(run.code).toBe(4)
+    expect(run.stderr).toContain('error: Timed out after 3s waiting for LayerCI job 1 (last status seen: NEW)')
+  })
+
+  it('exit 130: interrupted, says the job keeps running', async () => {
+    const fake = await fakeWith(MANUAL)
+    const run = await cli(
+      ['--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--ref', 'abc1234', '--branch', 'main'],
+      { LAYERCI_TOKEN: fake.token },
+      { signalAfterMs: 1200 }
+    )
+    expect(run.code).toBe(130)
+    expect(run.stderr).toContain('Interrupted by SIGINT. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint')
+    expect(run.ms).toBeLessThan(2500)
+  })
+
+  it('uses GitLab CI variables when present', async () => {
+    const fake = await fakeWith(MANUAL)
+    const run = await cli(['--api-url', fake.url, '--no-wait'], {
+      LAYERCI_TOKEN: fake.token,
+      GITLAB_CI: 'true',
+      CI_PROJECT_PATH: `octo/${REPO}`,
+      CI_COMMIT_SHA: 'a'.repeat(40),
+      CI_COMMIT_BRANCH: 'develop'
+    })
+    expect(run.code).toBe(0)
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'develop', ref: 'a'.repeat(40) })
+  })
+
+  it('--help names the key variable and the exit codes; --version prints the version', async () => {
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('LAYERCI_TOKEN environment variable, never from a flag')
+    expect(help.stdout).toMatch(/130 +interrupted/)
+    const version = await cli(['--version'])
+    expect(version.stdout).toMatch(/^layerci-run \d+\.\d+\.\d+\n$/)
+  })
+})

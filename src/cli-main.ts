@@ -1,0 +1,224 @@
+/**
+ * `layerci-run`: the action's engine as a command for any CI. Same settings, client, waiter and
+ * report; flags instead of inputs, the key from LAYERCI_TOKEN, the log on stderr, exit codes.
+ */
+import { parseArgs } from 'node:util'
+import { cliDefaults, defaultRepository, gitIn, type Env } from './ci-env.js'
+import { systemClock, type Clock } from './clock.js'
+import { formatDuration } from './duration.js'
+import { runEngine } from './engine.js'
+import { ExitCode, InputError, LayerError, messageOf } from './errors.js'
+import { interruptMessage, onInterrupt } from './interrupt.js'
+import { redactedLog, type Log } from './log.js'
+import { makeRedactor } from './redact.js'
+import { RunState } from './report.js'
+import { parseSettings, type RawInputs } from './settings.js'
+import { HttpClientTransport, type Transport } from './transport.js'
+import { VERSION } from './version.js'
+
+export const HELP = `Usage: layerci-run [options]
+
+Creates a LayerCI CI job, waits for exactly that job to finish, and exits with its result.
+
+The API key is read from the LAYERCI_TOKEN environment variable, never from a flag
+(flags show in process lists).
+
+Options:
+  --repository NAME      owner/name or name (default: GITHUB_REPOSITORY, CI_PROJECT_PATH,
+                         or CircleCI's project variables)
+  --ref SHA              commit to build (default: the CI's commit variable, else git HEAD)
+  --branch NAME          branch (default: the CI's branch variable, else HEAD's branch)
+  --checkpoint NAME      CHECKPOINT to re-run from (sent as skip_no_further_than)
+  --accept-buttons       press every BUTTON of the job (e.g. to deploy)
+  --no-wait              create the job and exit 0 without waiting
+  --job-id ID            wait for this existing job instead of creating one
+  --timeout DURATION     bound on the whole run: 90, 90s, 15m, 1h30m (default 60m)
+  --poll-interval DUR    time between polls, at least 1s (default 10s)
+  --api-url URL          API base URL (default https://layerci.com)
+  --api-flavor FLAVOR    auto, layerci or webappio (default auto)
+  --extra TEXT           sent as POST extra (API_EXTRA inside the run)
+  --json                 print the final job object as one JSON line on stdout
+  --help                 show this help
+  --version              show the version
+
+Defaults inside GitHub Actions are the action's (the event's commit and branch); in GitLab CI,
+Jenkins, CircleCI and Buildkite their commit and branch variables; elsewhere the git checkout.
+
+Exit codes:
+  0    the job passed (or was created, with --no-wait)
+  1    the job finished unsuccessfully
+  2    bad usage or input (no request sent)
+  3    the API refused the request or could not be reached
+  4    timed out
+  130  interrupted (the LayerCI job keeps running: the API has no cancel endpoint)
+
+Set LAYERCI_DEBUG=1 for one log line a request.
+`
+
+export interface CliIo {
+  stdout: { write(text: string): unknown }
+  stderr: { write(text: string): unknown; isTTY?: boolean }
+  env: Env
+  cwd: string
+  clock?: Clock
+  transport?: Transport
+  /** Install SIGINT/SIGTERM handlers (the real command does; in-process tests do not). */
+  handleSignals?: boolean
+}
+
+const OPTIONS = {
+  repository: { type: 'string' },
+  ref: { type: 'string' },
+  branch: { type: 'string' },
+  checkpoint: { type: 'string' },
+  'accept-buttons': { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+  'job-id': { type: 'string' },
+  timeout: { type: 'string' },
+  'poll-interval': { type: 'string' },
+  'api-url': { type: 'string' },
+  'api-flavor': { type: 'string' },
+  extra: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+  version: { type: 'boolean' },
+  token: { type: 'string' }
+} as const
+
+/** The stderr log: plain lines, and on a terminal a status line redrawn in place every second. */
+function cliLog(io: CliIo, clock: Clock, startedAt: number): Log & { close(): void } {
+  const debug = io.env.LAYERCI_DEBUG === '1' || io.env.RUNNER_DEBUG === '1'
+  const live = io.stderr.isTTY === true
+  let status: string | undefined
+  let timer: NodeJS.Timeout | undefined
+  const render = (): void => {
+    if (status !== undefined) io.stderr.write(`\r\x1b[2K${status} · ${formatDuration(clock.now() - startedAt)} elapsed`)
+  }
+  const line = (text: string): void => {
+    if (live && status !== undefined) io.stderr.write('\r\x1b[2K')
+    io.stderr.write(`${text}\n`)
+    if (live) render()
+  }
+  return {
+    info: line,
+    warning: (message) => line(`warning: ${message}`),
+    error: (message) => line(`error: ${message}`),
+    debug: (message) => {
+      if (debug) line(`debug: ${message}`)
+    },
+    group: (name, fn) => {
+      line(`${name}…`)
+      return fn()
+    },
+    status: (message) => {
+      if (!live) return line(message)
+      status = message.replace(/ after \S+$/, '')
+      render()
+      timer ??= setInterval(render, 1000).unref()
+    },
+    close: () => {
+      if (timer) clearInterval(timer)
+      if (live && status !== undefined) io.stderr.write('\n')
+      status = undefined
+    }
+  }
+}
+
+/** Input error messages name inputs; the CLI names its flags and the variable. */
+function forCli(message: string): string {
+  return message
+    .replace(/^Input "token"/, 'LAYERCI_TOKEN')
+    .replace(/^Input "wait"/, '--no-wait')
+    .replace(/^Input "([a-z-]+)"/, '--$1')
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let flags: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values']
+  try {
+    flags = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values
+  } catch (error) {
+    io.stderr.write(`layerci-run: ${messageOf(error)}\nRun layerci-run --help for usage.\n`)
+    return ExitCode.usage
+  }
+  if (flags.help) {
+    io.stdout.write(HELP)
+    return ExitCode.ok
+  }
+  if (flags.version) {
+    io.stdout.write(`layerci-run ${VERSION}\n`)
+    return ExitCode.ok
+  }
+  if (flags.token !== undefined) {
+    io.stderr.write(
+      'layerci-run: --token is not accepted (flags show in process lists): set the LAYERCI_TOKEN environment variable instead.\n'
+    )
+    return ExitCode.usage
+  }
+
+  const token = io.env.LAYERCI_TOKEN ?? ''
+  const clock = io.clock ?? systemClock
+  const state = new RunState(clock.now())
+  const redact = makeRedactor([token.trim()])
+  const plain = cliLog(io, clock, state.startedAt)
+  const log = redactedLog(plain, redact)
+  const printJob = (): void => {
+    if (flags.json && state.job) io.stdout.write(`${redact(JSON.stringify(state.job.raw))}\n`)
+  }
+  if (io.handleSignals) {
+    onInterrupt((signal) => {
+      plain.close()
+      io.stderr.write(`${redact(interruptMessage(state, signal))}\n`)
+      printJob()
+    })
+  }
+
+  try {
+    if (token.trim() === '')
+      throw new InputError('LAYERCI_TOKEN is not set: export the LayerCI API key in the LAYERCI_TOKEN environment variable.')
+    const raw: RawInputs = {
+      token,
+      repository: flags.repository ?? defaultRepository(io.env) ?? '',
+      ref: flags.ref ?? '',
+      branch: flags.branch ?? '',
+      checkpoint: flags.checkpoint ?? '',
+      'accept-buttons': flags['accept-buttons'] ? 'true' : '',
+      wait: flags['no-wait'] ? 'false' : '',
+      'job-id': flags['job-id'] ?? '',
+      timeout: flags.timeout ?? '',
+      'poll-interval': flags['poll-interval'] ?? '',
+      'api-url': flags['api-url'] ?? '',
+      'api-flavor': flags['api-flavor'] ?? '',
+      extra: flags.extra ?? ''
+    }
+    if (raw.repository === '')
+      throw new InputError('--repository is required (owner/name or name) outside GitHub Actions, GitLab CI and CircleCI.')
+    let settings
+    try {
+      settings = parseSettings(raw, () => cliDefaults(io.env, gitIn(io.cwd)))
+    } catch (error) {
+      throw error instanceof InputError ? new InputError(forCli(error.message)) : error
+    }
+    for (const note of settings.notes) log.info(note)
+    const verdict = await runEngine({
+      settings,
+      log,
+      clock,
+      transport: io.transport ?? new HttpClientTransport(`layerci-run/${VERSION}`),
+      state,
+      onUpdate: () => undefined
+    })
+    plain.close()
+    log.info(
+      verdict === 'passed'
+        ? `LayerCI job ${state.jobId} SUCCEEDED${state.url ? `: ${state.url}` : ''}`
+        : `Created LayerCI job ${state.jobId}; not waiting (--no-wait).`
+    )
+    printJob()
+    return ExitCode.ok
+  } catch (error) {
+    plain.close()
+    log.error(messageOf(error))
+    printJob()
+    return error instanceof LayerError ? error.exitCode : ExitCode.jobFailed
+  }
+}
