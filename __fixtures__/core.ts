@@ -40,6 +40,7 @@ export const setSecret = jest.fn<typeof core.setSecret>((secret) => void printed
 export const setOutput = jest.fn<typeof core.setOutput>((name, value) => void outputs.set(name, String(value)))
 export const info = jest.fn<typeof core.info>((message) => void printed.push(message))
 export const debug = jest.fn<typeof core.debug>((message) => void printed.push(`::debug::${message}`))
+export const notice = jest.fn<typeof core.notice>((message) => void printed.push(`::notice::${String(message)}`))
 export const warning = jest.fn<typeof core.warning>((message) => void printed.push(`::warning::${String(message)}`))
 export const error = jest.fn<typeof core.error>(
   (message, properties) => void printed.push(`::error title=${properties?.title ?? ''}::${String(message)}`)

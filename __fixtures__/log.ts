@@ -7,6 +7,9 @@ export class MemoryLog implements Log {
   info(message: string): void {
     this.lines.push(`info: ${message}`)
   }
+  notice(message: string): void {
+    this.lines.push(`notice: ${message}`)
+  }
   warning(message: string): void {
     this.lines.push(`warning: ${message}`)
   }

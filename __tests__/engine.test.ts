@@ -203,3 +203,51 @@ async function runWithRealSchedule(fake: FakeLayerCi, clock: FakeClock) {
   const result = await run(fake, { pollIntervalMs: 1000 }, clock)
   return result
 }
+
+describe('engine: webappio flavor', () => {
+  const webappio = (runners?: Parameters<typeof startFake>[0]) =>
+    startFake({ dialect: 'webappio', repos: { [REPO]: { owner: 'fake-owner', schedule: MANUAL } }, ...runners })
+
+  it('creates with token=, waits with search=id:N (never latest), lists runners, annotates each failed runner', async () => {
+    const fake = await webappio()
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+      if (index === 2) fake.setStatus(REPO, 1, 'FAILURE')
+    }
+    const result = await run(fake, { flavor: 'webappio', checkpoint: 'deploy', extra: 'API_EXTRA value' }, clock)
+    expect(result.error).toBeInstanceOf(JobFailedError)
+    expect((result.error as Error).message).toContain('LayerCI job 1 finished FAILURE')
+    expect(fake.count('latest')).toBe(0)
+    expect(fake.requests.filter((r) => r.endpoint === 'search').map((r) => r.query.search)).toEqual([
+      'repo:layerci-example',
+      'id:1',
+      'id:1'
+    ])
+    expect(fake.requests.every((r) => r.query.token === fake.token && r.query.layertoken === undefined)).toBe(true)
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toMatchObject({
+      skip_no_further_than: 'deploy',
+      extra: 'API_EXTRA value'
+    })
+    expect(result.log.matching('notice')).toEqual([expect.stringContaining('no longer documents skip_no_further_than')])
+    expect(result.state.job?.uuid).toBe('00000000-0000-4000-8000-000000000001')
+    expect(result.state.runners).toEqual([
+      { id: 'main-layerfile-1', layerfile: 'Layerfile', status: 'SUCCESS', retried: false },
+      { id: 'e2e-tests-2', layerfile: 'e2e/Layerfile', status: 'FAILURE', retried: false }
+    ])
+    expect(result.log.matching('error')).toEqual([
+      'error: [Layerfile e2e/Layerfile] Runner e2e-tests-2 of job 1 ended FAILURE: e2e/Layerfile'
+    ])
+  })
+
+  it('a failure to list runners is a warning and never changes the result', async () => {
+    const fake = await webappio()
+    fake.inject('runners', { kind: 'status', status: 404, body: 'gone' })
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    const result = await run(fake, { flavor: 'webappio' }, clock)
+    expect(result.verdict).toBe('passed')
+    expect(result.log.matching('warning')).toEqual([expect.stringMatching(/^warning: Could not list the runners of job 1: /)])
+    expect(result.state.runners).toBeUndefined()
+  })
+})

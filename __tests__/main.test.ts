@@ -100,3 +100,17 @@ describe('run (the action)', () => {
     expect(coreFake.outputs.get('job-id')).toBe('1')
   })
 })
+
+describe('run (the action), webappio flavor', () => {
+  it('adds a runners table to the summary and sets job-uuid', async () => {
+    const fake = await startFake({ dialect: 'webappio', repos: { [REPO]: { owner: 'octo', schedule: MANUAL } } })
+    coreFake.setInputs({ token: fake.token, repository: `octo/${REPO}`, 'api-url': fake.url, 'api-flavor': 'webappio' })
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.outputs.get('job-uuid')).toBe('00000000-0000-4000-8000-000000000001')
+    expect(coreFake.summaryWrites[0]).toContain('# Runners')
+    expect(coreFake.summaryWrites[0]).toContain('"main-layerfile-1","Layerfile","SUCCESS","no"')
+  })
+})

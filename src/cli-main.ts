@@ -101,6 +101,7 @@ function cliLog(io: CliIo, clock: Clock, startedAt: number): Log & { close(): vo
   }
   return {
     info: line,
+    notice: (message) => line(`note: ${message}`),
     warning: (message) => line(`warning: ${message}`),
     error: (message) => line(`error: ${message}`),
     debug: (message) => {

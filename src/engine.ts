@@ -54,7 +54,9 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
   let created: Job | undefined
   if (settings.jobId === undefined) {
     if (settings.checkpoint && settings.flavor === 'webappio') {
-      log.info('Note: the later LayerCI/webapp.io API no longer documents skip_no_further_than; "checkpoint" is sent anyway.')
+      log.notice(
+        'The later LayerCI/webapp.io API no longer documents skip_no_further_than; "checkpoint" is sent as skip_no_further_than anyway.'
+      )
     }
     created = await log.group(`Create a LayerCI job for ${settings.repoName}`, async () => {
       state.creating = true

@@ -4,6 +4,8 @@
  */
 export interface Log {
   info(message: string): void
+  /** A notice annotation in the action. */
+  notice(message: string): void
   /** A warning annotation in the action. */
   warning(message: string): void
   /** An error annotation in the action; `title` names it. */
@@ -19,6 +21,7 @@ export interface Log {
 export function redactedLog(log: Log, redact: (text: string) => string): Log {
   return {
     info: (message) => log.info(redact(message)),
+    notice: (message) => log.notice(redact(message)),
     warning: (message) => log.warning(redact(message)),
     error: (message, title) => log.error(redact(message), title === undefined ? undefined : redact(title)),
     debug: (message) => log.debug(redact(message)),

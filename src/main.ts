@@ -25,6 +25,7 @@ export interface RunOptions {
 function actionLog(): Log {
   return {
     info: (message) => core.info(message),
+    notice: (message) => core.notice(message),
     warning: (message) => core.warning(message),
     error: (message, title) => core.error(message, title === undefined ? undefined : { title }),
     debug: (message) => core.debug(message),
