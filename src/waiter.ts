@@ -164,14 +164,18 @@ export async function waitForJob(options: WaitOptions): Promise<Job> {
       `Timed out after ${formatDuration(clock.now() - options.startedAt)} waiting for LayerCI job ${jobId} (last status seen: ${lastStatus ?? 'none'})${options.url ? `: ${options.url}` : ''}. ${reason}`.trim()
     )
   }
+  // Polls start one interval apart (not one interval after the previous poll ended), so the
+  // time a poll takes does not push the next one later.
+  let nextPoll = clock.now() + (options.pollFirst ? 0 : options.pollIntervalMs)
   for (;;) {
     if (!first || !options.pollFirst) {
       const remaining = options.deadline - clock.now()
       if (remaining <= 0) throw timeout()
-      await clock.sleep(Math.min(options.pollIntervalMs, remaining))
+      await clock.sleep(Math.min(Math.max(0, nextPoll - clock.now()), remaining))
       if (clock.now() >= options.deadline) throw timeout()
     }
     first = false
+    nextPoll = Math.max(nextPoll, clock.now()) + options.pollIntervalMs
     let check: Check
     try {
       check = await tracker.check()
