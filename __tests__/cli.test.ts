@@ -61,6 +61,7 @@ describe('layerci-run', () => {
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({ id: 1, calculated_status: 'SUCCEEDED', commit_sha: sha })
     expect(run.stderr).toContain(`ref defaults to ${sha} (the git checkout)`)
     expect(run.stderr).toContain('Job 1: SUCCEEDED after')
+    expect(run.stdout + run.stderr).not.toContain(fake.token)
   })
 
   it('exit 0 with --no-wait: created, not awaited', async () => {

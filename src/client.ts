@@ -83,7 +83,7 @@ export class LayerCiClient {
     this.random = options.random ?? Math.random
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000
     this.requestTimeoutCapMs = options.requestTimeoutCapMs ?? 30_000
-    this.unreachableBudgetMs = options.unreachableBudgetMs ?? 15_000
+    this.unreachableBudgetMs = options.unreachableBudgetMs ?? 10_000
     this.deadline = options.deadline
   }
 
