@@ -114,3 +114,26 @@ describe('run (the action), webappio flavor', () => {
     expect(coreFake.summaryWrites[0]).toContain('"main-layerfile-1","Layerfile","SUCCESS","no"')
   })
 })
+
+describe('run (the action), redaction of outputs and summary', () => {
+  it('never writes the key into an output or the summary, even when the API echoes it', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo', schedule: MANUAL } } })
+    coreFake.setInputs({ token: fake.token, repository: `octo/${REPO}`, 'api-url': fake.url, wait: 'false' })
+    const clock = new FakeClock()
+    fake.inject('create', {
+      kind: 'body',
+      status: 200,
+      body: JSON.stringify({
+        status: 'ok',
+        job: { id: 1, calculated_status: 'NEW', branch: fake.token },
+        url: `https://x/?layertoken=${fake.token}`
+      })
+    })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.outputs.get('job-url')).toBe('https://x/?layertoken=***')
+    const written = [...coreFake.outputs.values(), ...coreFake.summaryWrites].join('\n')
+    expect(written).toContain('***')
+    expect(written).not.toContain(fake.token)
+  })
+})

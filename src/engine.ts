@@ -10,12 +10,11 @@ import { createJob } from './create.js'
 import { formatDuration } from './duration.js'
 import { DeadlineError, JobFailedError, WaitTimeoutError } from './errors.js'
 import type { Log } from './log.js'
-import { jobPageUrl, type RunState } from './report.js'
+import { failedRunners, jobPageUrl, type RunState } from './report.js'
 import type { Settings } from './settings.js'
 import { isSuccess } from './status.js'
 import type { Transport } from './transport.js'
 import { LatestTracker, SearchTracker, waitForJob } from './waiter.js'
-import { failedRunners } from './report.js'
 
 export interface EngineDeps {
   settings: Settings

@@ -34,11 +34,12 @@ function actionLog(): Log {
   }
 }
 
-/** Writes each output whose value changed since the last call. */
-function outputWriter(state: RunState): () => void {
+/** Writes each output whose value changed since the last call, redacted like every log line. */
+function outputWriter(state: RunState, redact: (text: string) => string): () => void {
   const written = new Map<OutputName, string>()
   return () => {
-    for (const [name, value] of Object.entries(outputsOf(state)) as Array<[OutputName, string]>) {
+    for (const [name, raw] of Object.entries(outputsOf(state)) as Array<[OutputName, string]>) {
+      const value = redact(raw)
       if (written.get(name) === value) continue
       written.set(name, value)
       core.setOutput(name, value)
@@ -46,18 +47,18 @@ function outputWriter(state: RunState): () => void {
   }
 }
 
-async function writeSummary(state: RunState, verdict: string, clock: Clock, log: Log): Promise<void> {
+async function writeSummary(state: RunState, verdict: string, clock: Clock, log: Log, redact: (text: string) => string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
     return
   }
   const model = summaryModel(state, verdict, clock.now())
-  const [header = [], ...rows] = model.rows
-  core.summary.addHeading(model.heading, 3).addTable([header.map((data) => ({ data, header: true })), ...rows])
-  if (model.runners) {
-    const [runnerHeader = [], ...runnerRows] = model.runners
-    core.summary.addHeading('Runners', 4).addTable([runnerHeader.map((data) => ({ data, header: true })), ...runnerRows])
+  const table = (rows: string[][]): Array<Array<string | { data: string; header: boolean }>> => {
+    const [header = [], ...body] = rows.map((row) => row.map(redact))
+    return [header.map((data) => ({ data, header: true })), ...body]
   }
+  core.summary.addHeading(redact(model.heading), 3).addTable(table(model.rows))
+  if (model.runners) core.summary.addHeading('Runners', 4).addTable(table(model.runners))
   try {
     await core.summary.write()
   } catch (error) {
@@ -74,7 +75,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const state = new RunState(clock.now())
   const redact = makeRedactor([token])
   const log = redactedLog(actionLog(), redact)
-  const writeOutputs = outputWriter(state)
+  const writeOutputs = outputWriter(state, redact)
   onInterrupt((signal) => {
     writeOutputs()
     core.error(redact(interruptMessage(state, signal)), { title: 'Cancelled' })
@@ -106,5 +107,5 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.error(message, { title: error instanceof JobFailedError ? 'LayerCI job failed' : 'LayerCI' })
     process.exitCode = 1
   }
-  if (state.jobId !== undefined) await writeSummary(state, verdict, clock, log)
+  if (state.jobId !== undefined) await writeSummary(state, verdict, clock, log, redact)
 }
