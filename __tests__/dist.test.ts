@@ -137,6 +137,16 @@ describe('dist/index.js as a runner runs it', () => {
     )
   })
 
+  it('cancel while the create is under way: says a job may have been created', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    fake.inject('create', { kind: 'hang' })
+    const result = await runner({ token: fake.token, 'api-url': fake.url }, { signal: 'SIGINT', signalAfterMs: 1000 })
+    expect(result.code).toBe(130)
+    expect(result.stdout).toContain(
+      '::error title=Cancelled::Interrupted by SIGINT while the job was being created: a LayerCI job may have been created and keeps running.'
+    )
+  })
+
   it('cancel by SIGTERM works the same', async () => {
     const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
     const result = await runner(

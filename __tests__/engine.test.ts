@@ -251,3 +251,23 @@ describe('engine: webappio flavor', () => {
     expect(result.state.runners).toBeUndefined()
   })
 })
+
+describe('engine: transient faults while waiting', () => {
+  it('a long outage of polls (resets, 503s, HTML pages) that recovers before the timeout ends in the right result', async () => {
+    const fake = await fakeWith()
+    const polls = (request: { query: Record<string, string> }): boolean => request.query.done === 'true'
+    fake.inject('latest', { kind: 'reset' }, 5, polls)
+    fake.inject('latest', { kind: 'status', status: 503, retryAfter: '20' }, 5, polls)
+    fake.inject('latest', { kind: 'body', body: '<html>maintenance</html>' }, 5, polls)
+    fake.inject('latest', { kind: 'truncated' }, 5, polls)
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'FAILURE')
+    const result = await run(fake, { timeoutMs: 3_600_000 }, clock)
+    expect(result.error).toBeInstanceOf(JobFailedError)
+    expect((result.error as Error).message).toContain('LayerCI job 1 finished FAILURE')
+    const retries = result.log.matching('info').filter((line) => line.includes('retrying in'))
+    expect(retries).toHaveLength(20)
+    expect(result.log.matching('warning')).toHaveLength(0)
+    expect(fake.count('create')).toBe(1)
+  })
+})

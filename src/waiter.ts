@@ -89,6 +89,11 @@ export class LatestTracker implements Tracker {
       const job = await this.ask({ calculated_status: status, ...this.scope() }, 'Identify')
       if (job !== 'not-ours') return this.found(job)
     }
+    if (!this.hidden) {
+      this.log.info(
+        `Job ${this.jobId} is not visible through any filter right now: newer jobs (${[...this.hiders.keys()].join(', ')}) match the same filters. It is recognized as soon as it reaches a status they do not have; the webappio flavor, which addresses jobs by id, has no such limit.`
+      )
+    }
     this.hidden = true
     return { done: false }
   }
