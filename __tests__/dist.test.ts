@@ -204,6 +204,7 @@ describe('dist/index.js as a runner runs it', () => {
       /Timed out after 7s waiting for LayerCI job 1 \(last status seen: NEW\): https:\/\/layerci.com\/jobs\/github\/octo-org\/layerci-example\/1\. Last problem: Poll: the request timed out/
     )
     expect(result.outputs['job-id']).toBe('1')
+    expect(result.summary).toContain('<h3>LayerCI job 1: timed out</h3>')
   }, 20_000)
 
   it('a refused key through the bundle: one error line, nothing created', async () => {

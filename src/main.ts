@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { systemClock, type Clock } from './clock.js'
 import { runEngine } from './engine.js'
-import { JobFailedError, LayerError, messageOf } from './errors.js'
+import { JobFailedError, LayerError, messageOf, WaitTimeoutError } from './errors.js'
 import { eventDefaults } from './event.js'
 import { onInterrupt, interruptMessage } from './interrupt.js'
 import { redactedLog, type Log } from './log.js'
@@ -103,7 +103,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
     writeOutputs()
     const message = redact(messageOf(error))
     if (!(error instanceof LayerError) && error instanceof Error && error.stack) core.debug(redact(error.stack))
-    verdict = error instanceof JobFailedError ? (state.job?.calculated_status ?? 'failed') : 'failed'
+    verdict =
+      error instanceof JobFailedError
+        ? (state.job?.calculated_status ?? 'failed')
+        : error instanceof WaitTimeoutError
+          ? 'timed out'
+          : 'failed'
     core.error(message, { title: error instanceof JobFailedError ? 'LayerCI job failed' : 'LayerCI' })
     process.exitCode = 1
   }
