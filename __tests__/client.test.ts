@@ -145,6 +145,7 @@ describe('LayerCiClient retries of reads', () => {
     await client.latest({})
     const found = await client.latest({})
     expect(found?.id).toBe(5)
+    expect(client.lastProblem).toBeUndefined()
     expect(clock.time - Date.UTC(2026, 0, 1)).toBeGreaterThan(5 * 60_000)
   })
 })

@@ -227,8 +227,10 @@ export class LayerCiClient {
       const pathAndQuery = this.redact(url.slice(new URL(url).origin.length))
       log.debug(`${method} ${pathAndQuery} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
       if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message))
-      if (verdict.kind === 'answer' || verdict.kind === 'ambiguous') {
-        if (verdict.kind === 'ambiguous') return { kind: 'ambiguous', reason: this.redact(verdict.reason) }
+      if (verdict.kind === 'ambiguous') return { kind: 'ambiguous', reason: this.redact(verdict.reason) }
+      if (verdict.kind === 'answer') {
+        // An answer ends whatever problem came before: the timeout message names only a current one.
+        this.lastProblem = undefined
         return verdict
       }
       this.lastProblem = `${what}: ${this.redact(verdict.reason)}`
