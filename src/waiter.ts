@@ -83,8 +83,10 @@ export class LatestTracker implements Tracker {
       this.hidden = false
       return { done: false }
     }
+    // In-flight statuses it can still have, latest in a job's life first (a job spends most of
+    // its time RUNNING), then the finished ones, SUCCEEDED first.
     const start = IN_FLIGHT.indexOf(this.known as (typeof IN_FLIGHT)[number])
-    const statuses = [...IN_FLIGHT.slice(Math.max(0, start)), ...FINISHED]
+    const statuses = [...IN_FLIGHT.slice(Math.max(0, start)).reverse(), ...FINISHED]
     for (const status of statuses) {
       const job = await this.ask({ calculated_status: status, ...this.scope() }, 'Identify')
       if (job !== 'not-ours') return this.found(job)
