@@ -212,7 +212,7 @@ const rows = [
   ...lags.map((lag) => [
     `Job of ${lag.seconds} s at 1 s polling`,
     `lag ${ms(lag.lag)}, ${lag.gets} GETs`,
-    `${lag.polls} polls`,
+    `${lag.polls} polls due in ${lag.seconds} s`,
     `${(lag.gets / Math.max(1, lag.polls)).toFixed(2)} GET/poll; goal lag ≤ 1000 ms, 1 GET/poll`
   ]),
   [
@@ -241,6 +241,7 @@ const markdown = [
   `Measured by \`npm run bench\` on ${started.toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${RUNS} paired runs.`,
   'Start-up is spawn → first request received by the fake LayerCI, against a bare `node` process sending one request to the same server.',
   'Peak RSS is the kernel-reported maximum resident set size of the whole process (`process.resourceUsage().maxRSS` at exit).',
+  'GETs are counted from the create on; each run also sends one GET before the create (the newest job, to recognize a create whose answer is lost).',
   '',
   ...rows.map((row, i) => `| ${row.join(' | ')} |${i === 0 ? `\n|${row.map(() => ' --- |').join('')}` : ''}`),
   '',
