@@ -130,7 +130,15 @@ describe('engine: create, wait, result', () => {
     const fake = await fakeWith()
     fake.inject('latest', { kind: 'hang' }, 100)
     const started = Date.now()
-    const result = await run(fake, { jobId: 1, timeoutMs: 1500 }, systemClock as unknown as FakeClock)
+    const error = await runEngine({
+      settings: settingsFor(fake.url, { token: fake.token, jobId: 1, timeoutMs: 1500 }),
+      log: new MemoryLog(),
+      clock: systemClock,
+      transport: new HttpClientTransport('test'),
+      state: new RunState(systemClock.now()),
+      onUpdate: () => undefined
+    }).catch((caught: unknown) => caught)
+    const result = { error }
     expect(result.error).toBeInstanceOf(WaitTimeoutError)
     expect(Date.now() - started).toBeLessThan(3000)
     expect((result.error as Error).message).toMatch(/request timed out/)
