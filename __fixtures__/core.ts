@@ -24,6 +24,10 @@ export const summary = {
     summaryBuffer += `# ${text}\n`
     return summary
   }),
+  addRaw: jest.fn((text: string) => {
+    summaryBuffer += `${text}\n`
+    return summary
+  }),
   addTable: jest.fn((rows: unknown[]) => {
     summaryBuffer += `${JSON.stringify(rows)}\n`
     return summary

@@ -89,7 +89,7 @@ describe('layerci-run', () => {
     [['--timeout', 'soon'], /--timeout "soon" is not a duration/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['--token', 'abc'], /--token is not accepted .* LAYERCI_TOKEN/],
-    [['--job-id', '5', '--no-wait'], /--no-wait cannot be false together with job-id/]
+    [['--job-id', '5', '--no-wait'], /--job-id cannot be used with --no-wait: an existing job can only be waited for/]
   ])('exit 2: bad usage %j, no request sent', async (args, message) => {
     const fake = await fakeWith()
     const run = await cli(['--repository', REPO, '--api-url', fake.url, ...args], { LAYERCI_TOKEN: fake.token })
@@ -124,6 +124,17 @@ describe('layerci-run', () => {
     expect(run.code).toBe(3)
     expect(run.stderr).toMatch(/LayerCI could not be reached at http:\/\/127\.0\.0\.1:\d+/)
   }, 30_000)
+
+  it('exit 3: --job-id names a job newer than the newest job of the repository', async () => {
+    const fake = await fakeWith(MANUAL)
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const run = await cli(['--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--job-id', '5'], {
+      LAYERCI_TOKEN: fake.token
+    })
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain('LayerCI has no job 5 in layerci-example: the newest job of layerci-example is 1. Check the job id.')
+    expect(run.ms).toBeLessThan(4000)
+  })
 
   it('exit 4: timed out', async () => {
     const fake = await fakeWith(MANUAL)

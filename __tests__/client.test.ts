@@ -69,8 +69,8 @@ describe('LayerCiClient requests', () => {
 
   it('treats "no job found" as nothing matching yet, with HTTP 200 or 404', async () => {
     const { client } = setup([json(200, { status: 'error', error: 'no job found' }), json(404, { status: 'error', error: 'no job found' })])
-    await expect(client.latest({ done: 'true' })).resolves.toBeUndefined()
-    await expect(client.latest({ done: 'true' })).resolves.toBeUndefined()
+    await expect(client.latest({ done: 'true' })).resolves.toEqual({ kind: 'none' })
+    await expect(client.latest({ done: 'true' })).resolves.toEqual({ kind: 'none' })
   })
 })
 
@@ -87,7 +87,7 @@ describe('LayerCiClient retries of reads', () => {
   ])('retries after %s and logs the attempt and reason as info', async (_, fault) => {
     const { client, log, clock } = setup([fault, fault, ok(7)])
     const found = await client.latest({ done: 'true' }, 'Poll')
-    expect(found?.id).toBe(7)
+    expect(found).toMatchObject({ kind: 'job', job: { id: 7 } })
     const infos = log.matching('info')
     expect(infos).toHaveLength(2)
     expect(infos[0]).toMatch(/^info: Poll: .+ \(attempt 1\); retrying in \d+\.\ds$/)
@@ -144,7 +144,7 @@ describe('LayerCiClient retries of reads', () => {
     const { client, clock } = setup([ok(4), ...outage, ok(5)], { deadlineMs: 3_600_000 })
     await client.latest({})
     const found = await client.latest({})
-    expect(found?.id).toBe(5)
+    expect(found).toMatchObject({ kind: 'job', job: { id: 5 } })
     expect(client.lastProblem).toBeUndefined()
     expect(clock.time - Date.UTC(2026, 0, 1)).toBeGreaterThan(5 * 60_000)
   })
@@ -280,6 +280,6 @@ describe('LayerCiClient unreachable server', () => {
   it('rides out an outage once the server has answered', async () => {
     const { client } = setup([ok(1), ...Array.from({ length: 20 }, refused), ok(2)], { deadlineMs: 3_600_000 })
     await client.latest({})
-    await expect(client.latest({})).resolves.toMatchObject({ id: 2 })
+    await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 2 } })
   })
 })

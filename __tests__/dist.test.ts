@@ -184,7 +184,7 @@ describe('dist/index.js as a runner runs it', () => {
 
   it('redaction end to end: retries of 502 and HTML answers, then a hung server at the timeout', async () => {
     const fake = await startFake({ token: specialToken, repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
-    const polls = (request: { query: Record<string, string> }): boolean => request.query.done === 'true'
+    const polls = (request: { query: Record<string, string> }): boolean => request.query.branch === 'main'
     fake.inject('latest', { kind: 'status', status: 502 }, 1, polls)
     fake.inject('latest', { kind: 'body', body: '<html>proxy</html>' }, 1, polls)
     fake.inject('latest', { kind: 'hang' }, 100, polls)
@@ -206,6 +206,44 @@ describe('dist/index.js as a runner runs it', () => {
     expect(result.outputs['job-id']).toBe('1')
     expect(result.summary).toContain('<h3>LayerCI job 1: timed out</h3>')
   }, 20_000)
+
+  it('a job hidden by a newer job that ended the same way: the result by elimination, said in the log and summary', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('SUCCEEDED', 2500) } } })
+    // Someone's push to main right after ours: a newer job that succeeds first.
+    fake.beforeAnswer = (request) => {
+      if (request.endpoint === 'latest' && fake.count('create') === 1 && fake.jobs(REPO).length === 1) {
+        fake.addJob(REPO, { branch: 'main', schedule: scheduleTo('SUCCEEDED', 500) })
+      }
+    }
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '30s' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['calculated-status']).toBe('SUCCEEDED')
+    expect(result.stdout).toContain('The result of job 1, SUCCEEDED, was established by elimination: newer jobs (2 (SUCCEEDED)) hid it')
+    expect(result.summary).toContain('<p>The result of job 1, SUCCEEDED, was established by elimination')
+    // Reported within two polls of ours finishing at 2.5 s.
+    expect(result.ended - result.started).toBeLessThan(2500 + 2000 + 1000)
+  }, 20_000)
+
+  it('a job id that does not exist fails within two polls, naming the newest job and the repository', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    for (let i = 0; i < 3; i++) fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', 'job-id': '99' })
+    expect(result.code).toBe(1)
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::error'))).toEqual([
+      '::error title=LayerCI::LayerCI has no job 99 in layerci-example: the newest job of layerci-example is 3. Check the job id.'
+    ])
+    expect(result.ended - result.started).toBeLessThan(4000)
+  })
+
+  it('a poll-interval longer than the timeout: a warning, and a poll just before the deadline sees the job done', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('SUCCEEDED', 600) } } })
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1m', timeout: '3s' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['calculated-status']).toBe('SUCCEEDED')
+    expect(result.stdout).toContain(
+      '::warning::"poll-interval" (1m00s) is not shorter than "timeout" (3s): the job is polled once more just before the timeout, however long the interval.'
+    )
+  })
 
   it('a refused key through the bundle: one error line, nothing created', async () => {
     const fake = await startFake()

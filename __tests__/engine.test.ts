@@ -145,6 +145,62 @@ describe('engine: create, wait, result', () => {
   })
 })
 
+describe('engine: a job hidden by newer jobs (layerci flavor)', () => {
+  function hiddenBy(fake: FakeLayerCi, final: string): FakeClock {
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) {
+        fake.setStatus(REPO, 1, 'RUNNING')
+        fake.addJob(REPO, { calculated_status: final, branch: 'main' })
+      }
+      if (index === 3) fake.setStatus(REPO, 1, final)
+    }
+    return clock
+  }
+
+  it('passes on a SUCCEEDED established by elimination, and says so', async () => {
+    const fake = await fakeWith()
+    const result = await run(fake, {}, hiddenBy(fake, 'SUCCEEDED'))
+    expect(result.verdict).toBe('passed')
+    expect(result.state.calculatedStatus).toBe('SUCCEEDED')
+    expect(result.state.hiddenBy?.map((job) => job.id)).toEqual([2])
+    // What was last read of the job itself stays as read.
+    expect(result.state.job?.calculated_status).toBe('RUNNING')
+    expect(result.log.matching('info')).toContain(
+      'info: The result of job 1, SUCCEEDED, was established by elimination: newer jobs (2 (SUCCEEDED)) hid it from the filters that would show it, and the API answered that it matches none of the other documented statuses.'
+    )
+  })
+
+  it('fails on a FAILURE established by elimination, saying how it was established', async () => {
+    const fake = await fakeWith()
+    const result = await run(fake, {}, hiddenBy(fake, 'FAILURE'))
+    expect(result.error).toBeInstanceOf(JobFailedError)
+    expect((result.error as Error).message).toBe(
+      'LayerCI job 1 finished FAILURE (established by elimination: newer jobs hid it): https://layerci.com/jobs/github/fake-owner/layerci-example/1'
+    )
+  })
+
+  it('a job id newer than the newest job of the repository fails at the second poll, naming both', async () => {
+    const fake = await fakeWith()
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const result = await run(fake, { jobId: 99 })
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toBe(
+      'LayerCI has no job 99 in layerci-example: the newest job of layerci-example is 1. Check the job id.'
+    )
+    expect(result.clock.sleeps).toEqual([1000])
+  })
+
+  it('a poll-interval longer than the timeout still polls before the deadline', async () => {
+    const fake = await fakeWith()
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    const result = await run(fake, { timeoutMs: 3000, pollIntervalMs: 600_000 }, clock)
+    expect(result.verdict).toBe('passed')
+    expect(clock.sleeps).toEqual([2000])
+  })
+})
+
 describe('engine: create is never repeated blindly', () => {
   it('a create that takes effect but answers 502: the job is found and awaited, no duplicate', async () => {
     const fake = await fakeWith()
@@ -263,7 +319,7 @@ describe('engine: webappio flavor', () => {
 describe('engine: transient faults while waiting', () => {
   it('a long outage of polls (resets, 503s, HTML pages) that recovers before the timeout ends in the right result', async () => {
     const fake = await fakeWith()
-    const polls = (request: { query: Record<string, string> }): boolean => request.query.done === 'true'
+    const polls = (request: { query: Record<string, string> }): boolean => request.query.branch === 'main'
     fake.inject('latest', { kind: 'reset' }, 5, polls)
     fake.inject('latest', { kind: 'status', status: 503, retryAfter: '20' }, 5, polls)
     fake.inject('latest', { kind: 'body', body: '<html>maintenance</html>' }, 5, polls)

@@ -68,6 +68,39 @@ describe('run (the action)', () => {
     expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: FAILURE')
   })
 
+  it('a result established by elimination: calculated-status carries it, job holds what was read, the summary says how', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = (index) => {
+      if (index === 1) {
+        fake.setStatus(REPO, 1, 'RUNNING')
+        fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+      }
+      if (index === 3) fake.setStatus(REPO, 1, 'SUCCEEDED')
+    }
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.outputs.get('calculated-status')).toBe('SUCCEEDED')
+    expect(JSON.parse(coreFake.outputs.get('job') ?? '{}')).toMatchObject({ id: 1, calculated_status: 'RUNNING' })
+    expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: SUCCEEDED')
+    expect(coreFake.summaryWrites[0]).toContain(
+      '<p>The result of job 1, SUCCEEDED, was established by elimination: newer jobs (2 (SUCCEEDED)) hid it from the filters that would show it'
+    )
+    expect(coreFake.printed).toContain(
+      'The result of job 1, SUCCEEDED, was established by elimination: newer jobs (2 (SUCCEEDED)) hid it from the filters that would show it, and the API answered that it matches none of the other documented statuses.'
+    )
+  })
+
+  it('a poll-interval not shorter than the timeout is a warning naming both inputs, and the job is still polled', async () => {
+    const { fake, clock } = await setup({ 'poll-interval': '10m', timeout: '1m' })
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed.filter((line) => line.startsWith('::warning'))).toEqual([
+      '::warning::"poll-interval" (10m00s) is not shorter than "timeout" (1m00s): the job is polled once more just before the timeout, however long the interval.'
+    ])
+    expect(clock.sleeps).toEqual([59_000])
+  })
+
   it('bad input fails before any request, naming the input', async () => {
     const { fake, clock } = await setup({ timeout: 'forever' })
     await run({ clock, defaults })

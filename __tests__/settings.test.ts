@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { InputError } from '../src/errors.js'
-import { describeSettings, parseSettings, resolveFlavor, type RawInputs, type SourceDefaults } from '../src/settings.js'
+import { describeSettings, parseSettings, resolveFlavor, type RawInputs, type SourceDefaults, type Vocabulary } from '../src/settings.js'
 
 const base: RawInputs = { token: 'secret-key-123', repository: 'octo-org/web-app' }
 const noDefaults = (): SourceDefaults => ({ origin: 'none' })
@@ -98,7 +98,10 @@ describe('parseSettings', () => {
     [{ ...base, wait: '1' }, /Input "wait" must be true or false/],
     [{ ...base, 'job-id': '0' }, /Input "job-id" must be a positive whole number/],
     [{ ...base, 'job-id': '12abc' }, /Input "job-id" must be a positive whole number/],
-    [{ ...base, 'job-id': '12', wait: 'false' }, /Input "wait" cannot be false together with job-id/],
+    [
+      { ...base, 'job-id': '12', wait: 'false' },
+      /Input "job-id" cannot be used with "wait: false": an existing job can only be waited for/
+    ],
     [{ ...base, timeout: 'soon' }, /Input "timeout" "soon" is not a duration; use .*90s, 15m, 1h30m/],
     [{ ...base, timeout: '0' }, /Input "timeout" must be at least 1s/],
     [{ ...base, 'poll-interval': '0s' }, /Input "poll-interval" must be at least 1s/],
@@ -114,6 +117,35 @@ describe('parseSettings', () => {
   it('never puts the key in an error message', () => {
     const message = errorOf({ token: 'zq9-key with spaces', repository: 'x' })
     expect(message).not.toContain('zq9')
+  })
+
+  it('names inputs in the words of the entry point: the CLI names its flags, also inside a message', () => {
+    const cli: Vocabulary = { name: (input) => `--${input}`, subject: (input) => `--${input}`, setting: () => '--no-wait' }
+    const error = (() => {
+      try {
+        parseSettings({ ...base, 'job-id': '12', wait: 'false' }, noDefaults, cli)
+      } catch (caught) {
+        return caught
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as Error).message).toBe('--job-id cannot be used with --no-wait: an existing job can only be waited for')
+  })
+
+  it.each([
+    [
+      '10m',
+      '5m',
+      [
+        '"poll-interval" (10m00s) is not shorter than "timeout" (5m00s): the job is polled once more just before the timeout, however long the interval.'
+      ]
+    ],
+    ['5m', '5m', [expect.stringContaining('"poll-interval" (5m00s) is not shorter than "timeout" (5m00s)')]],
+    ['4m59s', '5m', []]
+  ])('poll-interval %s with timeout %s is accepted, with a warning when not shorter', (interval, timeout, warnings) => {
+    const settings = parseSettings({ ...base, 'poll-interval': interval, timeout }, noDefaults)
+    expect(settings.warnings).toEqual(warnings)
   })
 
   it('describes settings for debug lines without the key', () => {

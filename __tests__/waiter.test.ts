@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { LayerCiClient } from '../src/client.js'
-import { WaitTimeoutError } from '../src/errors.js'
+import { ApiError, WaitTimeoutError } from '../src/errors.js'
 import { HttpClientTransport } from '../src/transport.js'
-import { LatestTracker, SearchTracker, waitForJob, type Tracker } from '../src/waiter.js'
+import { LatestTracker } from '../src/latest-tracker.js'
+import { SearchTracker } from '../src/search-tracker.js'
+import { waitForJob, type Check, type Tracker, type WaitResult } from '../src/waiter.js'
 import type { Job } from '../src/api.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
@@ -11,7 +13,7 @@ import type { FakeLayerCi } from '../fake/server.js'
 
 const REPO = 'layerci-example'
 
-async function setup(options: { noMatchStatus?: 200 | 404; dialect?: 'layerci' | 'webappio' } = {}) {
+async function setup(options: { noMatchStatus?: 200 | 404; dialect?: 'layerci' | 'webappio'; undocumentedFailed?: string[] } = {}) {
   const fake = await startFake({ repos: { [REPO]: { owner: 'o', schedule: MANUAL } }, ...options })
   const clock = new FakeClock()
   const log = new MemoryLog()
@@ -34,141 +36,309 @@ async function create(client: LayerCiClient, branch = 'main'): Promise<Job> {
   return result.job
 }
 
-function wait(tracker: Tracker, clock: FakeClock, log: MemoryLog, jobId: number, timeoutMs = 3_600_000) {
+interface WaitSetup {
+  timeoutMs?: number
+  pollIntervalMs?: number
+  pollFirst?: boolean
+  checks?: Check[]
+  lastProblem?: () => string | undefined
+}
+
+function wait(tracker: Tracker, clock: FakeClock, log: MemoryLog, jobId: number, options: WaitSetup = {}): Promise<WaitResult> {
   return waitForJob({
     jobId,
     tracker,
     clock,
     log,
-    pollIntervalMs: 10_000,
-    deadline: clock.now() + timeoutMs,
+    pollIntervalMs: options.pollIntervalMs ?? 10_000,
+    deadline: clock.now() + (options.timeoutMs ?? 3_600_000),
     startedAt: clock.now(),
-    pollFirst: false,
-    initialStatus: 'NEW',
-    onJob: () => undefined,
-    url: `https://layerci.com/jobs/${jobId}`
+    pollFirst: options.pollFirst ?? false,
+    ...(options.pollFirst ? {} : { initialStatus: 'NEW' }),
+    onCheck: (check) => options.checks?.push(check),
+    url: `https://layerci.com/jobs/${jobId}`,
+    ...(options.lastProblem ? { lastProblem: options.lastProblem } : {})
   })
 }
+
+const latest = (client: LayerCiClient, log: MemoryLog, job: Job): LatestTracker =>
+  new LatestTracker(client, job.id, log, { repoName: REPO, created: job })
 
 /** Runs `steps[i]` on the fake when the waiter sleeps for the (i+1)-th time. */
 function script(clock: FakeClock, fake: FakeLayerCi, steps: Array<(fake: FakeLayerCi) => void>): void {
   clock.onSleep = (index) => steps[index - 1]?.(fake)
 }
 
-describe('waiter, layerci flavor (latest)', () => {
-  it('a: older finished jobs are not ours; exactly one GET a poll until ours is done', async () => {
+/** The latest-endpoint requests since `from`, as their filter strings without the key. */
+function queries(fake: FakeLayerCi, from = 0): string[] {
+  return fake.requests
+    .slice(from)
+    .filter((r) => r.endpoint === 'latest')
+    .map((r) => new URLSearchParams(Object.entries(r.query).filter(([name]) => name !== 'layertoken')).toString())
+}
+
+describe('waiter, layerci flavor: while no newer job is on the branch', () => {
+  it('asks for the newest job of the branch: one GET a poll, and older finished jobs are not ours', async () => {
     const { fake, clock, log, client } = await setup()
     fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
     fake.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
     const ours = await create(client)
     expect(ours.id).toBe(3)
-    const before = fake.count('latest')
+    const before = fake.requests.length
     script(clock, fake, [
       () => undefined,
       (f) => f.setStatus(REPO, 3, 'RUNNING'),
       () => undefined,
       (f) => f.setStatus(REPO, 3, 'SUCCEEDED')
     ])
-    const job = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(job).toMatchObject({ id: 3, calculated_status: 'SUCCEEDED' })
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result).toMatchObject({ status: 'SUCCEEDED', job: { id: 3, calculated_status: 'SUCCEEDED' } })
+    expect(result.hiddenBy).toBeUndefined()
     expect(clock.sleeps).toHaveLength(4)
-    expect(fake.count('latest') - before).toBe(4)
-    expect(fake.requests.filter((r) => r.endpoint === 'latest').every((r) => r.query.done === 'true' && r.query.branch === 'main')).toBe(
-      true
-    )
+    expect(queries(fake, before)).toEqual(['branch=main', 'branch=main', 'branch=main', 'branch=main'])
   })
 
-  it.each([200, 404] as const)('b: a fresh repository answering "no job found" with HTTP %d means not done yet', async (noMatchStatus) => {
+  it('shows every status of the job as it changes: NEW, STARTING_RUNNERS, RUNNING, then the result', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    const before = fake.requests.length
+    const checks: Check[] = []
+    script(clock, fake, [
+      (f) => f.setStatus(REPO, 1, 'STARTING_RUNNERS'),
+      () => undefined,
+      (f) => f.setStatus(REPO, 1, 'RUNNING'),
+      () => undefined,
+      (f) => f.setStatus(REPO, 1, 'FAILURE')
+    ])
+    const result = await wait(latest(client, log, ours), clock, log, ours.id, { checks })
+    expect(result.status).toBe('FAILURE')
+    expect(log.matching('status')).toEqual([
+      'status: Job 1: NEW after 0s',
+      'status: Job 1: STARTING_RUNNERS after 10s',
+      'status: Job 1: RUNNING after 30s',
+      'status: Job 1: FAILURE after 50s'
+    ])
+    // Every poll hands the job as read to the caller (outputs are set from it).
+    expect(checks.map((check) => check.job?.calculated_status)).toEqual([
+      'STARTING_RUNNERS',
+      'STARTING_RUNNERS',
+      'RUNNING',
+      'RUNNING',
+      'FAILURE'
+    ])
+    expect(fake.requests.length - before).toBe(5)
+  })
+
+  it.each([200, 404] as const)('a job the branch does not show yet ("no job found", HTTP %d) is not done', async (noMatchStatus) => {
     const { fake, clock, log, client } = await setup({ noMatchStatus })
     const ours = await create(client)
-    script(clock, fake, [() => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'FAILURE')])
-    const job = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(job).toMatchObject({ id: 1, calculated_status: 'FAILURE' })
-    expect(clock.sleeps).toHaveLength(3)
+    // A job created on "main" but not (yet) listed under that branch.
+    const tracker = new LatestTracker(client, ours.id, log, { repoName: REPO, created: { ...ours, branch: 'not-yet' } })
+    script(clock, fake, [() => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
+    const error = await wait(tracker, clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitTimeoutError)
   })
 
-  it('c: a newer job of the same branch finishing first is never taken for ours', async () => {
+  it('an undocumented calculated status ends the wait and is returned as is', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    script(clock, fake, [(f) => f.setStatus(REPO, ours.id, 'SKIPPED', 'SEE_RUNNERS')])
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result.status).toBe('SKIPPED')
+  })
+})
+
+describe('waiter, layerci flavor: newer jobs on the branch', () => {
+  it('a newer job finishing first is never taken for ours; ours is read under its own status', async () => {
     const { fake, clock, log, client } = await setup()
     fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
     const ours = await create(client)
     script(clock, fake, [
       (f) => {
         f.setStatus(REPO, ours.id, 'RUNNING')
-        const newer = f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
-        f.setStatus(REPO, newer, 'SUCCEEDED')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
       },
       () => undefined,
       (f) => f.setStatus(REPO, ours.id, 'FAILURE')
     ])
-    const job = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(job).toMatchObject({ id: ours.id, calculated_status: 'FAILURE' })
-    expect(log.text()).toMatch(/Job 3, newer than job 2/)
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result).toMatchObject({ status: 'FAILURE', job: { id: ours.id, calculated_status: 'FAILURE' } })
+    expect(result.hiddenBy).toBeUndefined()
+    expect(log.text()).toMatch(/Job 3, newer than job 2, is the newest match for branch=main \(SUCCEEDED\)/)
   })
 
-  it('c: ours is found under its own status while a newer job with another status hides the done filter', async () => {
-    const { fake, clock, log, client } = await setup()
-    const ours = await create(client)
-    script(clock, fake, [
-      (f) => {
-        f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
-        f.setStatus(REPO, ours.id, 'SUCCEEDED')
-      }
-    ])
-    const job = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(job).toMatchObject({ id: 1, calculated_status: 'SUCCEEDED' })
-  })
-
-  it('c: a newer job on another branch is filtered out by branch: one GET a poll', async () => {
+  it('a newer job on another branch changes nothing: one GET a poll', async () => {
     const { fake, clock, log, client } = await setup()
     const ours = await create(client, 'main')
-    const before = fake.count('latest')
+    const before = fake.requests.length
     script(clock, fake, [
       (f) => f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'other' }),
       () => undefined,
       (f) => f.setStatus(REPO, ours.id, 'FAILURE')
     ])
-    const job = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(job).toMatchObject({ id: 1, calculated_status: 'FAILURE' })
-    expect(fake.count('latest') - before).toBe(3)
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result.status).toBe('FAILURE')
+    expect(fake.requests.length - before).toBe(3)
   })
 
-  it('c: where ours cannot be told apart, it keeps waiting and the timeout says why', async () => {
+  it.each(['SUCCEEDED', 'FAILURE'])(
+    'hidden by a newer job that ended %s too: established by elimination, once ours has finished',
+    async (final) => {
+      const { fake, clock, log, client } = await setup()
+      const ours = await create(client)
+      const checks: Check[] = []
+      script(clock, fake, [
+        (f) => {
+          f.setStatus(REPO, ours.id, 'RUNNING')
+          f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
+        },
+        (f) => f.setStatus(REPO, 2, final),
+        () => undefined,
+        (f) => f.setStatus(REPO, ours.id, final)
+      ])
+      const result = await wait(latest(client, log, ours), clock, log, ours.id, { checks })
+      expect(result.status).toBe(final)
+      expect(result.hiddenBy?.map((job) => job.id)).toEqual([2])
+      // Reported at the first poll after ours finished, never before.
+      expect(clock.sleeps).toHaveLength(4)
+      // What was last read of the job itself is kept as it was read.
+      expect(result.job?.calculated_status).toBe('RUNNING')
+      expect(checks.at(-1)?.known).toEqual({ kind: 'eliminated', status: final, hiddenBy: [expect.objectContaining({ id: 2 })] })
+      expect(log.matching('status').at(-1)).toBe(`status: Job 1: ${final} (established by elimination) after 40s`)
+    }
+  )
+
+  it('SUCCEEDED is concluded only once failed=true has excluded the job too', async () => {
     const { fake, clock, log, client } = await setup()
     const ours = await create(client)
     script(clock, fake, [
       (f) => {
-        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
         f.setStatus(REPO, ours.id, 'SUCCEEDED')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+        f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
       }
     ])
-    const error = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id, 60_000).catch((caught: unknown) => caught)
+    // A newer FAILURE answers failed=true and FAILURE: ours cannot be told from it.
+    const error = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
-    const message = (error as Error).message
-    expect(message).toContain('LayerCI job 1 (last status seen: NEW): https://layerci.com/jobs/1')
-    expect(message).toMatch(/Newer jobs of the repository \(2 \(SUCCEEDED\)\).*does not show job 1/)
-    // The log says so as soon as it happens, once, not only at the timeout.
-    expect(log.matching('info').filter((line) => line.includes('Job 1 is not visible through any filter right now'))).toHaveLength(1)
+    expect((error as Error).message).toMatch(
+      /Job 1 has finished, but newer jobs on main \(3 \(FAILURE\), 2 \(SUCCEEDED\)|2 \(SUCCEEDED\), 3 \(FAILURE\)\) match every filter that could tell SUCCEEDED from FAILURE for it/
+    )
+    expect(log.matching('status').some((line) => line.includes('SUCCEEDED'))).toBe(false)
   })
 
-  it('starts polls one interval apart, however long a poll takes', async () => {
-    const clock = new FakeClock()
-    const log = new MemoryLog()
-    let polls = 0
-    const slowTracker: Tracker = {
-      check: () => {
-        polls++
-        clock.time += 300 // a poll that takes 300 ms
-        return Promise.resolve(
-          polls === 3 ? { done: true, job: { id: 1, calculated_status: 'SUCCEEDED', status: '', raw: {} } } : { done: false }
-        )
+  it('SUCCEEDED is not concluded while failed=true is answered by a newer job: the docs may not name every failure', async () => {
+    const { fake, clock, log, client } = await setup({ undocumentedFailed: ['TIMED_OUT'] })
+    const ours = await create(client)
+    script(clock, fake, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'TIMED_OUT')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+        f.addJob(REPO, { calculated_status: 'TIMED_OUT', branch: 'main' })
+      }
+    ])
+    // Every documented status but SUCCEEDED is excluded; failed=true is answered by job 3.
+    const error = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitTimeoutError)
+    expect((error as Error).message).toMatch(/match every filter that could tell SUCCEEDED for it/)
+  })
+
+  it('hidden while yet another newer job keeps RUNNING: resolved after it finishes, never guessed before', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    script(clock, fake, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'RUNNING')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' }) // 2
+        f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' }) // 3
       },
-      obstacle: () => undefined
-    }
-    await wait(slowTracker, clock, log, 1)
-    expect(clock.sleeps).toEqual([10_000, 9700, 9700])
+      (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED'),
+      () => undefined,
+      () => undefined,
+      (f) => f.setStatus(REPO, 3, 'SUCCEEDED')
+    ])
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result.status).toBe('SUCCEEDED')
+    expect(result.hiddenBy?.map((job) => job.id).sort()).toEqual([2, 3])
+    expect(clock.sleeps).toHaveLength(5)
+    expect(log.text()).toMatch(/Newer jobs on main \(.*3 \(RUNNING\).*\) match every filter that could show whether job 1 has finished/)
   })
 
-  it('c: once a finished newer job blocks a query, the query is not repeated', async () => {
+  it('the same through a job id given by the user: the branch is learned from the job', async () => {
+    const { fake, clock, log, client } = await setup()
+    fake.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' }) // 1, ours
+    fake.addJob(REPO, { calculated_status: 'NEW', branch: 'dev' }) // 2, another branch
+    script(clock, fake, [
+      (f) => f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' }), // 3
+      (f) => f.setStatus(REPO, 1, 'FAILURE')
+    ])
+    const tracker = new LatestTracker(client, 1, log, { repoName: REPO, mustExist: true })
+    const result = await wait(tracker, clock, log, 1, { pollFirst: true })
+    expect(result.status).toBe('FAILURE')
+    expect(result.hiddenBy?.map((job) => job.id)).toEqual([3])
+    // Once read, every query is narrowed to the job's branch: job 2 on dev never hides it.
+    const asked = queries(fake)
+    expect(asked.slice(0, 3)).toEqual(['', 'done=true', 'calculated_status=RUNNING'])
+    expect(asked.slice(3).every((query) => query.includes('branch=main'))).toBe(true)
+  })
+
+  it('a newer job in flight: the status is learned with at most one more GET a poll, and said to be a lower bound', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    const before = fake.requests.length
+    script(clock, fake, [
+      (f) => {
+        f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
+        f.setStatus(REPO, ours.id, 'STARTING_RUNNERS')
+      },
+      () => undefined,
+      (f) => f.setStatus(REPO, ours.id, 'RUNNING'),
+      () => undefined,
+      (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')
+    ])
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result.status).toBe('SUCCEEDED')
+    expect(log.matching('status')).toEqual([
+      'status: Job 1: NEW after 0s',
+      'status: Job 1: STARTING_RUNNERS or later (no longer NEW) after 10s',
+      'status: Job 1: STARTING_RUNNERS after 20s',
+      'status: Job 1: RUNNING or later (no longer STARTING_RUNNERS) after 30s',
+      'status: Job 1: SUCCEEDED after 50s'
+    ])
+    expect(queries(fake, before)).toEqual([
+      'branch=main',
+      'done=true&branch=main',
+      'calculated_status=NEW&branch=main',
+      'done=true&branch=main',
+      'calculated_status=STARTING_RUNNERS&branch=main',
+      'done=true&branch=main',
+      'calculated_status=STARTING_RUNNERS&branch=main',
+      'done=true&branch=main',
+      'done=true&branch=main'
+    ])
+  })
+
+  it('a newer job in the same in-flight status: ours is looked for as RUNNING instead', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    script(clock, fake, [
+      (f) => {
+        f.addJob(REPO, { calculated_status: 'NEW', branch: 'main' })
+        f.setStatus(REPO, ours.id, 'STARTING_RUNNERS')
+      },
+      (f) => f.setStatus(REPO, ours.id, 'RUNNING'),
+      (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')
+    ])
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result.status).toBe('SUCCEEDED')
+    expect(log.matching('status')).toEqual([
+      'status: Job 1: NEW after 0s',
+      'status: Job 1: RUNNING after 20s',
+      'status: Job 1: SUCCEEDED after 30s'
+    ])
+  })
+
+  it('once a finished newer job answers a query, that query is not asked again', async () => {
     const { fake, clock, log, client } = await setup()
     const ours = await create(client)
     script(clock, fake, [
@@ -181,32 +351,168 @@ describe('waiter, layerci flavor (latest)', () => {
       (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')
     ])
     const before = fake.requests.length
-    // Both end SUCCEEDED on main: ours cannot be told apart, so the wait ends at the timeout.
-    const error = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id, 120_000).catch((caught: unknown) => caught)
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result.status).toBe('SUCCEEDED')
+    const asked = queries(fake, before)
+    expect(asked.filter((query) => query === 'branch=main')).toHaveLength(1)
+    expect(asked.filter((query) => query === 'done=true&branch=main')).toHaveLength(1)
+    // While ours runs and is hidden, one GET a poll: RUNNING, which answers with ours.
+    expect(asked.slice(2, 6)).toEqual([
+      'calculated_status=NEW&branch=main',
+      'calculated_status=STARTING_RUNNERS&branch=main',
+      'calculated_status=RUNNING&branch=main',
+      'calculated_status=RUNNING&branch=main'
+    ])
+    expect(asked.filter((query) => query === 'calculated_status=SUCCEEDED&branch=main')).toHaveLength(1)
+  })
+
+  it('an error answer is never read as "no match": no status is concluded from it', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    script(clock, fake, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'FAILURE')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+      }
+    ])
+    // failed=true is the query that would read ours; it answers an unexplained error, twice.
+    fake.inject(
+      'latest',
+      { kind: 'body', status: 200, body: '{"status":"error","error":"database busy"}' },
+      2,
+      (r) => r.query.failed === 'true'
+    )
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result).toMatchObject({ status: 'FAILURE', job: { calculated_status: 'FAILURE' } })
+    expect(result.hiddenBy).toBeUndefined()
+    expect(clock.sleeps).toHaveLength(3)
+  })
+})
+
+describe('waiter: an unknown job id', () => {
+  it('layerci: a job id newer than the repository newest job fails at the second poll, naming both', async () => {
+    const { fake, clock, log, client } = await setup()
+    for (let i = 0; i < 3; i++) fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const tracker = new LatestTracker(client, 99, log, { repoName: REPO, mustExist: true })
+    const error = await wait(tracker, clock, log, 99, { pollFirst: true }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toBe(
+      'LayerCI has no job 99 in layerci-example: the newest job of layerci-example is 3. Check the job id.'
+    )
+    expect(clock.sleeps).toEqual([10_000])
+  })
+
+  it('layerci: an empty repository', async () => {
+    const { clock, log, client } = await setup({ noMatchStatus: 404 })
+    const tracker = new LatestTracker(client, 1, log, { repoName: REPO, mustExist: true })
+    const error = await wait(tracker, clock, log, 1, { pollFirst: true }).catch((caught: unknown) => caught)
+    expect((error as Error).message).toBe('LayerCI has no job 1 in layerci-example: layerci-example has no jobs. Check the job id.')
+  })
+
+  it('layerci: a job that appears after the first poll is waited for', async () => {
+    const { fake, clock, log, client } = await setup()
+    const tracker = new LatestTracker(client, 1, log, { repoName: REPO, mustExist: true })
+    script(clock, fake, [(f) => f.addJob(REPO, { calculated_status: 'SUCCEEDED' })])
+    await expect(wait(tracker, clock, log, 1, { pollFirst: true })).resolves.toMatchObject({ status: 'SUCCEEDED' })
+  })
+
+  it('webappio: the same, through the newest job of the repository', async () => {
+    const { fake, clock, log, client } = await setup({ dialect: 'webappio' })
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const error = await wait(new SearchTracker(client, 7, { repoName: REPO, mustExist: true }), clock, log, 7, { pollFirst: true }).catch(
+      (caught: unknown) => caught
+    )
+    expect((error as Error).message).toBe(
+      'LayerCI has no job 7 in layerci-example: the newest job of layerci-example is 1. Check the job id.'
+    )
+    expect(clock.sleeps).toEqual([10_000])
+  })
+})
+
+describe('waiter: the schedule and the timeout', () => {
+  it('starts polls one interval apart, however long a poll takes', async () => {
+    const clock = new FakeClock()
+    const log = new MemoryLog()
+    let polls = 0
+    const job: Job = { id: 1, calculated_status: 'SUCCEEDED', status: '', raw: {} }
+    const slowTracker: Tracker = {
+      check: () => {
+        polls++
+        clock.time += 300 // a poll that takes 300 ms
+        return Promise.resolve<Check>(polls === 3 ? { done: true, job, known: { kind: 'read', status: 'SUCCEEDED' } } : { done: false })
+      },
+      obstacle: () => undefined
+    }
+    await wait(slowTracker, clock, log, 1)
+    expect(clock.sleeps).toEqual([10_000, 9700, 9700])
+  })
+
+  it('polls once more just before the deadline: a poll-interval longer than the timeout still sees a job done early', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    fake.setStatus(REPO, ours.id, 'SUCCEEDED')
+    const result = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 3000, pollIntervalMs: 10_000 })
+    expect(result.status).toBe('SUCCEEDED')
+    expect(clock.sleeps).toEqual([2000])
+  })
+
+  it('a regular poll due just after the deadline is moved before it', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    script(clock, fake, [() => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
+    const result = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 20_500 })
+    expect(result.status).toBe('SUCCEEDED')
+    expect(clock.sleeps).toEqual([10_000, 9500])
+  })
+
+  it('keeps the reserve of the slowest poll seen, and times out at the deadline after that last poll', async () => {
+    const clock = new FakeClock()
+    const log = new MemoryLog()
+    const started: number[] = []
+    const tracker: Tracker = {
+      check: () => {
+        started.push(clock.now() - Date.UTC(2026, 0, 1))
+        clock.time += 2000 // each poll takes 2 s: the last one starts 3 s before the deadline
+        return Promise.resolve<Check>({ done: false })
+      },
+      obstacle: () => undefined
+    }
+    const error = await wait(tracker, clock, log, 1, { timeoutMs: 25_000 }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
-    const requests = fake.requests.slice(before)
-    expect(requests.filter((r) => r.query.done === 'true')).toHaveLength(1)
-    // Identification asks RUNNING first; while ours runs and is hidden, that is one GET a poll.
-    expect(requests[1]?.query.calculated_status).toBe('RUNNING')
-    expect(requests.slice(1, 4).map((r) => r.query.calculated_status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING'])
-    // Once ours has finished like the newer job, SUCCEEDED (answered by the newer job) is never asked again.
-    expect(requests.filter((r) => r.query.calculated_status === 'SUCCEEDED')).toHaveLength(1)
+    expect(started).toEqual([10_000, 20_000, 22_000])
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(25_000)
   })
 
-  it('d: an undocumented calculated status ends the wait and is returned as is', async () => {
+  it('the timeout names the job, its last status, its URL and the text of the last API error answer', async () => {
     const { fake, clock, log, client } = await setup()
     const ours = await create(client)
-    script(clock, fake, [(f) => f.setStatus(REPO, ours.id, 'SKIPPED', 'SEE_RUNNERS')])
-    const job = await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(job.calculated_status).toBe('SKIPPED')
+    fake.inject('latest', { kind: 'body', status: 200, body: '{"status":"error","error":"index rebuild in progress"}' }, 1000)
+    const error = await wait(latest(client, log, ours), clock, log, ours.id, {
+      timeoutMs: 60_000,
+      lastProblem: () => client.lastProblem
+    }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitTimeoutError)
+    expect((error as Error).message).toBe(
+      'Timed out after 1m00s waiting for LayerCI job 1 (last status seen: NEW): https://layerci.com/jobs/1. Last problem: Poll: LayerCI answered "index rebuild in progress".'
+    )
   })
 
-  it('logs one line per status change with the elapsed time, not one per poll', async () => {
+  it('where ours cannot be told apart, the log says so once and the timeout says why', async () => {
     const { fake, clock, log, client } = await setup()
     const ours = await create(client)
-    script(clock, fake, [() => undefined, () => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
-    await wait(new LatestTracker(client, ours.id, log, ours), clock, log, ours.id)
-    expect(log.matching('status')).toEqual(['status: Job 1: NEW after 0s', 'status: Job 1: SUCCEEDED after 40s'])
+    script(clock, fake, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'RUNNING')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+        f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
+      }
+    ])
+    const error = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitTimeoutError)
+    const message = (error as Error).message
+    expect(message).toContain('LayerCI job 1 (last status seen: RUNNING or later (no longer STARTING_RUNNERS)): https://layerci.com/jobs/1')
+    expect(message).toMatch(/Newer jobs on main \(.*\) match every filter that could show whether job 1 has finished/)
+    expect(log.matching('info').filter((line) => line.includes('match every filter that could show whether job 1'))).toHaveLength(1)
   })
 })
 
@@ -224,8 +530,8 @@ describe('waiter, webappio flavor (search id:N)', () => {
       () => undefined,
       (f) => f.setStatus(REPO, ours.id, 'BAD_LAYERFILE')
     ])
-    const job = await wait(new SearchTracker(client, ours.id), clock, log, ours.id)
-    expect(job).toMatchObject({ id: 2, calculated_status: 'BAD_LAYERFILE' })
+    const result = await wait(new SearchTracker(client, ours.id, { repoName: REPO }), clock, log, ours.id)
+    expect(result).toMatchObject({ status: 'BAD_LAYERFILE', job: { id: 2 } })
     expect(fake.count('search') - before).toBe(3)
     expect(fake.requests.slice(-3).every((r) => r.query.search === 'id:2' && r.query.token === fake.token)).toBe(true)
     expect(log.matching('status')).toEqual([
@@ -235,11 +541,11 @@ describe('waiter, webappio flavor (search id:N)', () => {
     ])
   })
 
-  it('"no runs matching" while the job is not visible yet means keep waiting', async () => {
+  it('"no runs matching" for a job this run created means keep waiting', async () => {
     const { fake, clock, log, client } = await setup({ dialect: 'webappio' })
     script(clock, fake, [() => undefined, (f) => f.addJob(REPO, { calculated_status: 'SUCCEEDED' })])
-    const job = await wait(new SearchTracker(client, 1), clock, log, 1)
-    expect(job.id).toBe(1)
+    const result = await wait(new SearchTracker(client, 1, { repoName: REPO }), clock, log, 1)
+    expect(result.job?.id).toBe(1)
     expect(clock.sleeps).toHaveLength(2)
   })
 
@@ -248,8 +554,8 @@ describe('waiter, webappio flavor (search id:N)', () => {
     const ours = await create(client)
     script(clock, fake, [(f) => f.setStatus(REPO, ours.id, 'QUEUED_SOMEWHERE', 'NEW')])
     // The fake's "done" counts any status but NEW, STARTING_RUNNERS and RUNNING as done.
-    const job = await wait(new SearchTracker(client, ours.id), clock, log, ours.id)
-    expect(job.calculated_status).toBe('QUEUED_SOMEWHERE')
+    const result = await wait(new SearchTracker(client, ours.id, { repoName: REPO }), clock, log, ours.id)
+    expect(result.status).toBe('QUEUED_SOMEWHERE')
     expect(fake.requests.some((r) => r.query.search === `id:${ours.id} done`)).toBe(true)
   })
 })

@@ -49,6 +49,8 @@ export interface FakeOptions {
   repos?: Record<string, RepoConfig>
   /** HTTP status of the "no job matches" error body: 200 (default) or 404. */
   noMatchStatus?: 200 | 404
+  /** Statuses that `failed=true` matches beyond the documented four: a server newer than its docs. */
+  undocumentedFailed?: string[]
 }
 
 export type Endpoint = 'create' | 'latest' | 'search' | 'runners'
@@ -122,6 +124,8 @@ function formatTime(ms: number): string {
 
 export class FakeLayerCi {
   readonly requests: RecordedRequest[] = []
+  /** Called as each request arrives, before it is answered: lets a test move jobs between two requests. */
+  beforeAnswer: ((request: RecordedRequest) => void) | undefined
   readonly token: string
   readonly dialect: Dialect
   private readonly repos = new Map<string, { config: RepoConfig; jobs: FakeJob[] }>()
@@ -134,12 +138,14 @@ export class FakeLayerCi {
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
   private readonly noMatchStatus: 200 | 404
+  private readonly failed: Set<string>
   private port = 0
 
   constructor(options: FakeOptions = {}) {
     this.token = options.token ?? DEFAULT_TOKEN
     this.dialect = options.dialect ?? 'layerci'
     this.noMatchStatus = options.noMatchStatus ?? 200
+    this.failed = new Set([...FAILED, ...(options.undocumentedFailed ?? [])])
     for (const [name, config] of Object.entries(options.repos ?? { 'layerci-example': {} })) {
       this.repos.set(name, { config, jobs: [] })
     }
@@ -276,7 +282,7 @@ export class FakeLayerCi {
     if (query.status !== undefined && now.status !== query.status) return false
     if (query.branch !== undefined && job.branch !== query.branch) return false
     if (query.done === 'true' && DONE_EXCLUDES.has(now.calculated_status)) return false
-    if (query.failed === 'true' && !FAILED.has(now.calculated_status)) return false
+    if (query.failed === 'true' && !this.failed.has(now.calculated_status)) return false
     return true
   }
 
@@ -297,7 +303,7 @@ export class FakeLayerCi {
         case 'done':
           return !DONE_EXCLUDES.has(now.calculated_status)
         case 'failed':
-          return FAILED.has(now.calculated_status)
+          return this.failed.has(now.calculated_status)
         default:
           return false
       }
@@ -343,6 +349,7 @@ export class FakeLayerCi {
     }
     const recorded: RecordedRequest = { method: request.method ?? '', endpoint, path: url.pathname, query, body, at }
     this.requests.push(recorded)
+    this.beforeAnswer?.(recorded)
 
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
       response.writeHead(status, { 'Content-Type': 'application/json', ...headers })

@@ -148,23 +148,29 @@ async function detection(seconds) {
   return { seconds, lag: result.ended - (create.at + seconds * 1000), gets: polls.length, polls: Math.ceil(seconds) }
 }
 
-async function identification() {
-  // Ours runs 6 s; someone's newer job on the same branch starts at 1 s and fails at 2 s.
+/** Polls are bursts of requests after each sleep: grouped by gaps of more than half a second. */
+function bursts(requests) {
+  const groups = []
+  for (const request of requests) {
+    const last = groups[groups.length - 1]
+    if (last && request.at - last[last.length - 1].at < 500) last.push(request)
+    else groups.push([request])
+  }
+  return groups
+}
+
+/** Ours runs 6 s; someone's newer job on the same branch starts at 1 s and ends `newer` at 2 s. */
+async function identification(newer) {
   const fake = await fakeServer(scheduleTo('SUCCEEDED', 6000))
-  setTimeout(() => fake.addJob(REPO, { branch: 'main', schedule: scheduleTo('FAILURE', 1000) }), 1000)
+  setTimeout(() => fake.addJob(REPO, { branch: 'main', schedule: scheduleTo(newer, 1000) }), 1000)
   const result = await runAction({ actionDir: root, inputs: inputsFor(fake), env })
   const create = fake.requests.find((r) => r.endpoint === 'create')
   const gets = fake.requests.filter((r) => r.endpoint === 'latest' && r.at > create.at)
-  // A poll is the burst of requests after each sleep: group by gaps of more than half a second.
-  const bursts = []
-  for (const request of gets) {
-    const last = bursts[bursts.length - 1]
-    if (last && request.at - last[last.length - 1].at < 500) last.push(request)
-    else bursts.push([request])
-  }
+  const polls = bursts(gets)
   await fake.stop()
-  if (result.code !== 0) throw new Error(`the identification run did not pass:\n${result.stdout}`)
-  return { gets: gets.length, polls: bursts.length, perPoll: bursts.map((burst) => burst.length) }
+  if (result.code !== 0) throw new Error(`the identification run (newer ${newer}) did not pass:\n${result.stdout}`)
+  const byElimination = result.stdout.includes('was established by elimination')
+  return { newer, gets: gets.length, polls: polls.length, perPoll: polls.map((poll) => poll.length), lag: result.ended - (create.at + 6000), byElimination }
 }
 
 const started = new Date()
@@ -173,7 +179,7 @@ const { figures, rss, hasReference } = await startup()
 const sizes = bundleSizes()
 const lags = []
 for (const seconds of [2, 10, 30]) lags.push(await detection(seconds))
-const ident = await identification()
+const idents = [await identification('FAILURE'), await identification('SUCCEEDED')]
 
 const actionStart = median(figures.action)
 const bareStart = median(figures.bare)
@@ -213,21 +219,22 @@ const rows = [
     `Job of ${lag.seconds} s at 1 s polling`,
     `lag ${ms(lag.lag)}, ${lag.gets} GETs`,
     `${lag.polls} polls due in ${lag.seconds} s`,
-    `${(lag.gets / Math.max(1, lag.polls)).toFixed(2)} GET/poll; goal lag ≤ 1000 ms, 1 GET/poll`
+    `${(lag.gets / Math.max(1, lag.polls)).toFixed(2)} GET/poll (NEW → STARTING_RUNNERS → RUNNING read live); goal lag ≤ 1000 ms, 1 GET/poll`
   ]),
-  [
-    'Newer job finishes first (identification)',
-    `${ident.gets} GETs in ${ident.polls} polls`,
+  ...idents.map((ident) => [
+    `Newer job on the branch ends ${ident.newer} first; ours SUCCEEDED at 6 s`,
+    `${ident.gets} GETs in ${ident.polls} polls, lag ${ms(ident.lag)}${ident.byElimination ? ', by elimination' : ''}`,
     `per poll: ${ident.perPoll.join(' ')}`,
-    `${(ident.gets / ident.polls).toFixed(2)} GET/poll`
-  ]
+    `${(ident.gets / ident.polls).toFixed(2)} GET/poll; goal: result within 2 polls`
+  ])
 ]
 
 const goals = [
   ['first request ≤ 2.3× bare node', ratio <= 2.3],
   ['peak RSS ≤ 60 MB', rssAction / 1024 <= 60],
   ['detection lag ≤ one poll interval', lags.every((lag) => lag.lag <= 1000)],
-  ['one GET a poll without interference', lags.every((lag) => lag.gets <= lag.polls + 1 && lag.gets >= lag.polls - 1)]
+  ['one GET a poll without interference', lags.every((lag) => lag.gets <= lag.polls + 1 && lag.gets >= lag.polls - 1)],
+  ['a hidden job reported within two polls', idents.every((ident) => ident.lag <= 2000)]
 ]
 
 const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))

@@ -12,7 +12,7 @@ import { interruptMessage, onInterrupt } from './interrupt.js'
 import { redactedLog, type Log } from './log.js'
 import { makeRedactor } from './redact.js'
 import { RunState } from './report.js'
-import { parseSettings, type RawInputs } from './settings.js'
+import { parseSettings, type RawInputs, type Vocabulary } from './settings.js'
 import { HttpClientTransport, type Transport } from './transport.js'
 import { VERSION } from './version.js'
 
@@ -125,12 +125,12 @@ function cliLog(io: CliIo, clock: Clock, startedAt: number): Log & { close(): vo
   }
 }
 
-/** Input error messages name inputs; the CLI names its flags and the variable. */
-function forCli(message: string): string {
-  return message
-    .replace(/^Input "token"/, 'LAYERCI_TOKEN')
-    .replace(/^Input "wait"/, '--no-wait')
-    .replace(/^Input "([a-z-]+)"/, '--$1')
+/** The CLI names its flags and the key's variable, never the action's inputs. */
+const CLI_WORDS: Vocabulary = {
+  name: (input) => (input === 'token' ? 'LAYERCI_TOKEN' : input === 'wait' ? '--no-wait' : `--${input}`),
+  subject: (input) => CLI_WORDS.name(input),
+  setting: (input, value) =>
+    input === 'wait' || (input === 'accept-buttons' && value === 'true') ? CLI_WORDS.name(input) : `${CLI_WORDS.name(input)} ${value}`
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -193,13 +193,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (raw.repository === '')
       throw new InputError('--repository is required (owner/name or name) outside GitHub Actions, GitLab CI and CircleCI.')
-    let settings
-    try {
-      settings = parseSettings(raw, () => cliDefaults(io.env, gitIn(io.cwd)))
-    } catch (error) {
-      throw error instanceof InputError ? new InputError(forCli(error.message)) : error
-    }
+    const settings = parseSettings(raw, () => cliDefaults(io.env, gitIn(io.cwd)), CLI_WORDS)
     for (const note of settings.notes) log.info(note)
+    for (const warning of settings.warnings) log.warning(warning)
     const verdict = await runEngine({
       settings,
       log,

@@ -41,6 +41,13 @@ export interface CreateBody {
   extra?: string
 }
 
+/**
+ * What a read says: the newest matching job, that no job matches, or nothing certain (an error
+ * answer the API does not explain as "no match"). Only `none` may be taken as "no job matches":
+ * the waiter draws conclusions from it.
+ */
+export type Lookup = { kind: 'job'; job: Job } | { kind: 'none' } | { kind: 'unclear'; problem: string }
+
 export type PostResult =
   | { kind: 'created'; job: Job; url?: string }
   /** The request may have reached the server and created a job: never send it again blindly. */
@@ -250,29 +257,34 @@ export class LayerCiClient {
     }
   }
 
-  private async read(path: string, query: Array<[string, string]>, what: string): Promise<Job | undefined> {
+  private async read(path: string, query: Array<[string, string]>, what: string): Promise<Lookup> {
     const verdict = await this.exchange('GET', path, query, undefined, what)
-    if (verdict.kind !== 'answer') return undefined
+    if (verdict.kind !== 'answer') return { kind: 'unclear', problem: `${what}: ${verdict.reason}` }
     const answer = verdict.answer
     if (answer.status === 'error') {
-      if (classifyErrorText(answer.error) === 'other') this.lastProblem = `${what}: LayerCI answered "${this.redact(answer.error)}"`
-      return undefined
+      if (classifyErrorText(answer.error) === 'no-match') return { kind: 'none' }
+      this.lastProblem = `${what}: LayerCI answered "${this.redact(answer.error)}"`
+      return { kind: 'unclear', problem: this.lastProblem }
     }
-    return answer.job
+    if (!answer.job) {
+      this.lastProblem = `${what}: LayerCI answered "ok" without a job`
+      return { kind: 'unclear', problem: this.lastProblem }
+    }
+    return { kind: 'job', job: answer.job }
   }
 
-  /** layerci flavor: the newest job matching all `filters`; undefined when none matches yet. */
-  latest(filters: Record<string, string>, what = 'Poll'): Promise<Job | undefined> {
+  /** layerci flavor: the newest job matching all `filters`. */
+  latest(filters: Record<string, string>, what = 'Poll'): Promise<Lookup> {
     return this.read(this.path('run', this.options.repoName, 'latest'), Object.entries(filters), what)
   }
 
-  /** webappio flavor: the newest job matching all search terms; undefined when none matches yet. */
-  search(terms: string[], what = 'Poll'): Promise<Job | undefined> {
+  /** webappio flavor: the newest job matching all search terms. */
+  search(terms: string[], what = 'Poll'): Promise<Lookup> {
     return this.read(this.path('run', this.options.repoName, 'search'), [['search', terms.join(' ')]], what)
   }
 
   /** The newest job of the repository, optionally on one branch, in either flavor. */
-  newest(branch: string | undefined, what: string): Promise<Job | undefined> {
+  newest(branch: string | undefined, what: string): Promise<Lookup> {
     if (this.options.flavor === 'webappio') {
       return this.search(branch ? [`branch:${branch}`] : [`repo:${this.options.repoName}`], what)
     }

@@ -43,8 +43,9 @@ const LOOKS = [2000, 4000, 8000]
 export async function createJob(client: LayerCiClient, settings: Settings, clock: Clock, log: Log): Promise<Created> {
   // The newest job before the attempt: a job created by it can only be newer.
   const before = await client.newest(undefined, 'Read the newest job before creating one')
-  const baseline = before?.id ?? 0
-  log.debug(`Newest job before the create: ${before ? before.id : 'none'}`)
+  // Without a certain baseline, no job can later be recognized as the one this attempt made.
+  const baseline = before.kind === 'job' ? before.job.id : before.kind === 'none' ? 0 : undefined
+  log.debug(`Newest job before the create: ${before.kind === 'job' ? before.job.id : before.kind}`)
   const result = await client.post(createBody(settings))
   if (result.kind === 'created')
     return result.url === undefined ? { job: result.job, adopted: false } : { job: result.job, url: result.url, adopted: false }
@@ -52,13 +53,13 @@ export async function createJob(client: LayerCiClient, settings: Settings, clock
   log.warning(
     `The create request failed (${result.reason}) after it may have reached LayerCI. It is not sent again; looking for the job it may have created instead.`
   )
-  for (const pause of LOOKS) {
+  for (const pause of baseline === undefined ? [] : LOOKS) {
     if (clock.now() + pause >= client.deadline) break
     await clock.sleep(pause)
     const newest = await client.newest(settings.branch, 'Look for the job the failed create made')
-    if (newest && newest.id > baseline && matchesRequest(newest, settings)) {
-      log.info(`Found job ${newest.id}, created by the attempt whose answer was lost; waiting for it.`)
-      return { job: newest, adopted: true }
+    if (newest.kind === 'job' && newest.job.id > (baseline ?? Infinity) && matchesRequest(newest.job, settings)) {
+      log.info(`Found job ${newest.job.id}, created by the attempt whose answer was lost; waiting for it.`)
+      return { job: newest.job, adopted: true }
     }
   }
   throw new ApiError(

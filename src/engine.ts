@@ -10,11 +10,13 @@ import { createJob } from './create.js'
 import { formatDuration } from './duration.js'
 import { DeadlineError, JobFailedError, WaitTimeoutError } from './errors.js'
 import type { Log } from './log.js'
-import { failedRunners, jobPageUrl, type RunState } from './report.js'
+import { LatestTracker } from './latest-tracker.js'
+import { eliminationNote, failedRunners, jobPageUrl, type RunState } from './report.js'
+import { SearchTracker } from './search-tracker.js'
 import type { Settings } from './settings.js'
 import { isSuccess } from './status.js'
 import type { Transport } from './transport.js'
-import { LatestTracker, SearchTracker, waitForJob } from './waiter.js'
+import { waitForJob, type Tracker } from './waiter.js'
 
 export interface EngineDeps {
   settings: Settings
@@ -45,8 +47,7 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
   })
   deps.onClient?.(client)
   const see = (job: Job): void => {
-    state.job = job
-    state.jobId = job.id
+    state.see(job)
     deps.onUpdate()
   }
 
@@ -89,9 +90,19 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
   }
 
   const jobId = state.jobId as number
-  const job = await log.group(`Wait for LayerCI job ${jobId}`, () => {
-    const tracker = settings.flavor === 'webappio' ? new SearchTracker(client, jobId) : new LatestTracker(client, jobId, log, created)
-    const options = {
+  const result = await log.group(`Wait for LayerCI job ${jobId}`, () => {
+    // A job id given by the user may not exist; one this run created (or adopted) does.
+    const mustExist = created === undefined
+    const tracker: Tracker =
+      settings.flavor === 'webappio'
+        ? new SearchTracker(client, jobId, { repoName: settings.repoName, mustExist })
+        : new LatestTracker(
+            client,
+            jobId,
+            log,
+            created ? { repoName: settings.repoName, mustExist, created } : { repoName: settings.repoName, mustExist }
+          )
+    return waitForJob({
       jobId,
       tracker,
       clock,
@@ -100,16 +111,27 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
       deadline,
       startedAt: state.startedAt,
       pollFirst: created === undefined,
-      onJob: see
-    }
-    return waitForJob({
-      ...options,
+      onCheck: (check) => {
+        if (check.job) state.see(check.job)
+        if (check.known && check.known.kind !== 'passed') state.calculatedStatus = check.known.status
+        deps.onUpdate()
+      },
+      lastProblem: () => client.lastProblem,
       ...(created ? { initialStatus: created.calculated_status } : {}),
       ...(state.url ? { url: state.url } : {})
     })
   })
+  state.calculatedStatus = result.status
+  let how = ''
+  if (result.hiddenBy) {
+    state.hiddenBy = result.hiddenBy
+    log.info(eliminationNote(jobId, result.status, result.hiddenBy))
+    how = ' (established by elimination: newer jobs hid it)'
+  }
+  deps.onUpdate()
+  const job = result.job
 
-  if (settings.flavor === 'webappio' && job.uuid) {
+  if (settings.flavor === 'webappio' && job?.uuid) {
     const uuid = job.uuid
     await log.group(`Runners of job ${jobId}`, async () => {
       try {
@@ -126,6 +148,6 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     })
   }
 
-  if (isSuccess(job.calculated_status)) return 'passed'
-  throw new JobFailedError(`LayerCI job ${jobId} finished ${job.calculated_status}${state.url ? `: ${state.url}` : ''}`)
+  if (isSuccess(result.status)) return 'passed'
+  throw new JobFailedError(`LayerCI job ${jobId} finished ${result.status}${how}${state.url ? `: ${state.url}` : ''}`)
 }

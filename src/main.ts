@@ -58,6 +58,7 @@ async function writeSummary(state: RunState, verdict: string, clock: Clock, log:
     return [header.map((data) => ({ data, header: true })), ...body]
   }
   core.summary.addHeading(redact(model.heading), 3).addTable(table(model.rows))
+  for (const note of model.notes) core.summary.addRaw(`<p>${redact(note)}</p>`, true)
   if (model.runners) core.summary.addHeading('Runners', 4).addTable(table(model.runners))
   try {
     await core.summary.write()
@@ -88,6 +89,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const settings = parseSettings(raw, options.defaults ?? (() => eventDefaults()))
     for (const line of describeSettings(settings)) core.debug(line)
     for (const note of settings.notes) log.info(note)
+    for (const warning of settings.warnings) log.warning(warning)
     const result = await runEngine({
       settings,
       log,
@@ -104,11 +106,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const message = redact(messageOf(error))
     if (!(error instanceof LayerError) && error instanceof Error && error.stack) core.debug(redact(error.stack))
     verdict =
-      error instanceof JobFailedError
-        ? (state.job?.calculated_status ?? 'failed')
-        : error instanceof WaitTimeoutError
-          ? 'timed out'
-          : 'failed'
+      error instanceof JobFailedError ? (state.calculatedStatus ?? 'failed') : error instanceof WaitTimeoutError ? 'timed out' : 'failed'
     core.error(message, { title: error instanceof JobFailedError ? 'LayerCI job failed' : 'LayerCI' })
     process.exitCode = 1
   }

@@ -12,12 +12,24 @@ export type OutputName = (typeof OUTPUT_NAMES)[number]
 /** What is known of the job at any moment; shared by the engine and the cancel handler. */
 export class RunState {
   jobId: number | undefined
+  /** The job as last seen. */
   job: Job | undefined
+  /** Its calculated status as known: read from the job, or established by elimination. */
+  calculatedStatus: string | undefined
+  /** The newer jobs that hid it, when its status was established by elimination. */
+  hiddenBy: Job[] | undefined
   url: string | undefined
   runners: Runner[] | undefined
   /** A create request is under way: a job may exist before its id is known. */
   creating = false
   constructor(readonly startedAt: number) {}
+
+  /** Records the job as the API showed it. */
+  see(job: Job): void {
+    this.job = job
+    this.jobId = job.id
+    this.calculatedStatus = job.calculated_status
+  }
 }
 
 /** The dashboard URL of a job, when the API did not give one. */
@@ -33,14 +45,21 @@ export function outputsOf(state: RunState): Partial<Record<OutputName, string>> 
   if (id !== undefined) out['job-id'] = String(id)
   if (state.url) out['job-url'] = state.url
   const job = state.job
+  const calculated = state.calculatedStatus ?? job?.calculated_status
+  if (calculated) out['calculated-status'] = calculated
   if (!job) return out
   if (job.uuid) out['job-uuid'] = job.uuid
   if (job.status) out.status = job.status
-  out['calculated-status'] = job.calculated_status
   if (job.commit_sha) out['commit-sha'] = job.commit_sha
   if (job.branch) out.branch = job.branch
   out.job = JSON.stringify(job.raw)
   return out
+}
+
+/** Says how a status established by elimination was established, naming the jobs that hid the job. */
+export function eliminationNote(jobId: number | undefined, status: string, hiddenBy: readonly Job[]): string {
+  const hiders = hiddenBy.map((job) => `${job.id} (${job.calculated_status})`).join(', ')
+  return `The result of job ${jobId ?? '?'}, ${status}, was established by elimination: newer jobs (${hiders}) hid it from the filters that would show it, and the API answered that it matches none of the other documented statuses.`
 }
 
 export function escapeHtml(text: string): string {
@@ -52,6 +71,8 @@ export interface SummaryModel {
   /** Header row first; cells are HTML, every API string escaped. */
   rows: string[][]
   runners?: string[][]
+  /** Paragraphs of HTML below the table. */
+  notes: string[]
 }
 
 export function summaryModel(state: RunState, verdict: string, endedAt: number): SummaryModel {
@@ -62,14 +83,18 @@ export function summaryModel(state: RunState, verdict: string, endedAt: number):
     ['Job', 'Calculated status', 'Status', 'Branch', 'Commit', 'Duration'],
     [
       idCell,
-      escapeHtml(job?.calculated_status ?? 'unknown'),
+      escapeHtml(state.calculatedStatus ?? job?.calculated_status ?? 'unknown'),
       escapeHtml(job?.status || '-'),
       escapeHtml(job?.branch ?? '-'),
       escapeHtml(job?.commit_sha ? job.commit_sha.slice(0, 12) : '-'),
       formatDuration(endedAt - state.startedAt)
     ]
   ]
-  const model: SummaryModel = { heading: `LayerCI job ${escapeHtml(id)}: ${escapeHtml(verdict)}`, rows }
+  const notes: string[] = []
+  if (state.hiddenBy && state.calculatedStatus) {
+    notes.push(escapeHtml(eliminationNote(job?.id ?? state.jobId, state.calculatedStatus, state.hiddenBy)))
+  }
+  const model: SummaryModel = { heading: `LayerCI job ${escapeHtml(id)}: ${escapeHtml(verdict)}`, rows, notes }
   if (state.runners && state.runners.length > 0) {
     model.runners = [
       ['Runner', 'Layerfile', 'Status', 'Retried'],

@@ -3,7 +3,7 @@
  * before any request is sent. Each error names the input and what it accepts.
  */
 import { InputError } from './errors.js'
-import { parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from './duration.js'
 
 export type Flavor = 'layerci' | 'webappio'
 
@@ -57,6 +57,24 @@ export interface Settings {
   extra?: string
   /** Lines for the log saying which defaults were used. */
   notes: string[]
+  /** Inputs accepted but worth a warning annotation. */
+  warnings: string[]
+}
+
+/** How messages name inputs: the action's input names, or the CLI's flags. */
+export interface Vocabulary {
+  /** An input as messages refer to it: `"poll-interval"`, or `--poll-interval`. */
+  name(input: InputName): string
+  /** The start of a message about an input: `Input "poll-interval"`, or `--poll-interval`. */
+  subject(input: InputName): string
+  /** An input given a value: `"wait: false"`, or `--no-wait`. */
+  setting(input: InputName, value: string): string
+}
+
+export const ACTION_WORDS: Vocabulary = {
+  name: (input) => `"${input}"`,
+  subject: (input) => `Input "${input}"`,
+  setting: (input, value) => `"${input}: ${value}"`
 }
 
 export const DEFAULT_API_URL = 'https://layerci.com'
@@ -67,8 +85,29 @@ const NAME = /^[A-Za-z0-9._-]{1,100}$/
 // Characters git forbids in ref names, plus white space and control characters.
 const BAD_REF_CHARS = /[\s\p{Cc}~^:?*[\\]/u
 
+/**
+ * A problem with one input. In the message, `«name»` refers to another input and `«name=value»`
+ * to an input given a value; parseSettings words them for the entry point.
+ */
+class InputIssue extends Error {
+  constructor(
+    readonly input: InputName,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
 function fail(input: InputName, message: string): never {
-  throw new InputError(`Input "${input}" ${message}`)
+  throw new InputIssue(input, message)
+}
+
+function worded(words: Vocabulary, issue: InputIssue): InputError {
+  const message = issue.message.replace(/«([a-z-]+)(?:=([^»]*))?»/g, (_, name: string, value: string | undefined) => {
+    if (!(INPUT_NAMES as readonly string[]).includes(name)) return name
+    return value === undefined ? words.name(name as InputName) : words.setting(name as InputName, value)
+  })
+  return new InputError(`${words.subject(issue.input)} ${message}`)
 }
 
 function text(raw: RawInputs, name: InputName): string {
@@ -113,7 +152,7 @@ function parseApiUrl(value: string): string {
     return fail('api-url', `"${value}" is not a URL; use ${accepted}`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('api-url', `must use http or https; use ${accepted}`)
-  if (url.username || url.password) fail('api-url', 'must not carry a user name or password; pass the key as "token"')
+  if (url.username || url.password) fail('api-url', 'must not carry a user name or password; pass the key as «token»')
   if (url.search || url.hash) fail('api-url', `must not carry a query or fragment; use ${accepted}`)
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
@@ -138,7 +177,15 @@ function parseDurationInput(name: InputName, value: string, fallback: string, mi
  * Validates raw inputs. `defaults` is called only when `ref` or `branch` is left empty and a job
  * is to be created.
  */
-export function parseSettings(raw: RawInputs, defaults: () => SourceDefaults): Settings {
+export function parseSettings(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary = ACTION_WORDS): Settings {
+  try {
+    return parse(raw, defaults, words)
+  } catch (error) {
+    throw error instanceof InputIssue ? worded(words, error) : error
+  }
+}
+
+function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary): Settings {
   const token = raw.token ?? ''
   if (token.trim() === '') fail('token', 'is required: the LayerCI API key, e.g. token: ${{ secrets.LAYERCI_TOKEN }}')
   if (/[\s\p{Cc}]/u.test(token.trim())) {
@@ -151,13 +198,19 @@ export function parseSettings(raw: RawInputs, defaults: () => SourceDefaults): S
   const acceptButtons = parseBoolean('accept-buttons', text(raw, 'accept-buttons'), false)
   const timeoutMs = parseDurationInput('timeout', text(raw, 'timeout'), '60m', 1000)
   const pollIntervalMs = parseDurationInput('poll-interval', text(raw, 'poll-interval'), '10s', MIN_POLL_INTERVAL_MS)
+  const warnings: string[] = []
+  if (pollIntervalMs >= timeoutMs) {
+    warnings.push(
+      `${words.name('poll-interval')} (${formatDuration(pollIntervalMs)}) is not shorter than ${words.name('timeout')} (${formatDuration(timeoutMs)}): the job is polled once more just before the timeout, however long the interval.`
+    )
+  }
 
   const jobIdText = text(raw, 'job-id')
   let jobId: number | undefined
   if (jobIdText !== '') {
     if (!/^[1-9]\d{0,14}$/.test(jobIdText)) fail('job-id', `must be a positive whole number (a LayerCI job id), not "${jobIdText}"`)
     jobId = Number(jobIdText)
-    if (!wait) fail('wait', 'cannot be false together with job-id: an existing job can only be waited for')
+    if (!wait) fail('job-id', 'cannot be used with «wait=false»: an existing job can only be waited for')
   }
 
   const checkpoint = text(raw, 'checkpoint')
@@ -193,7 +246,8 @@ export function parseSettings(raw: RawInputs, defaults: () => SourceDefaults): S
     pollIntervalMs,
     apiUrl,
     flavor,
-    notes
+    notes,
+    warnings
   }
   if (owner !== undefined) settings.owner = owner
   if (ref !== '') settings.ref = ref
@@ -207,6 +261,6 @@ export function parseSettings(raw: RawInputs, defaults: () => SourceDefaults): S
 /** Each field for a debug line, the key shown only as its length. */
 export function describeSettings(settings: Settings): string[] {
   return Object.entries(settings)
-    .filter(([key]) => key !== 'notes')
+    .filter(([key]) => key !== 'notes' && key !== 'warnings')
     .map(([key, value]) => (key === 'token' ? `token: (${String(value).length} characters, masked)` : `${key}: ${JSON.stringify(value)}`))
 }

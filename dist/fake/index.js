@@ -77,6 +77,8 @@ function formatTime(ms) {
 }
 class FakeLayerCi {
     requests = [];
+    /** Called as each request arrives, before it is answered: lets a test move jobs between two requests. */
+    beforeAnswer;
     token;
     dialect;
     repos = new Map();
@@ -84,11 +86,13 @@ class FakeLayerCi {
     server;
     sockets = new Set();
     noMatchStatus;
+    failed;
     port = 0;
     constructor(options = {}) {
         this.token = options.token ?? DEFAULT_TOKEN;
         this.dialect = options.dialect ?? 'layerci';
         this.noMatchStatus = options.noMatchStatus ?? 200;
+        this.failed = new Set([...FAILED, ...(options.undocumentedFailed ?? [])]);
         for (const [name, config] of Object.entries(options.repos ?? { 'layerci-example': {} })) {
             this.repos.set(name, { config, jobs: [] });
         }
@@ -226,7 +230,7 @@ class FakeLayerCi {
             return false;
         if (query.done === 'true' && DONE_EXCLUDES.has(now.calculated_status))
             return false;
-        if (query.failed === 'true' && !FAILED.has(now.calculated_status))
+        if (query.failed === 'true' && !this.failed.has(now.calculated_status))
             return false;
         return true;
     }
@@ -247,7 +251,7 @@ class FakeLayerCi {
                 case 'done':
                     return !DONE_EXCLUDES.has(now.calculated_status);
                 case 'failed':
-                    return FAILED.has(now.calculated_status);
+                    return this.failed.has(now.calculated_status);
                 default:
                     return false;
             }
@@ -298,6 +302,7 @@ class FakeLayerCi {
         }
         const recorded = { method: request.method ?? '', endpoint, path: url.pathname, query, body, at };
         this.requests.push(recorded);
+        this.beforeAnswer?.(recorded);
         const send = (status, payload, headers = {}) => {
             response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
             response.end(JSON.stringify(payload));
