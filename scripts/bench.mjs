@@ -170,7 +170,14 @@ async function identification(newer) {
   await fake.stop()
   if (result.code !== 0) throw new Error(`the identification run (newer ${newer}) did not pass:\n${result.stdout}`)
   const byElimination = result.stdout.includes('was established by elimination')
-  return { newer, gets: gets.length, polls: polls.length, perPoll: polls.map((poll) => poll.length), lag: result.ended - (create.at + 6000), byElimination }
+  return {
+    newer,
+    gets: gets.length,
+    polls: polls.length,
+    perPoll: polls.map((poll) => poll.length),
+    lag: result.ended - (create.at + 6000),
+    byElimination
+  }
 }
 
 const started = new Date()
