@@ -1,9 +1,11 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Socket } from 'node:net'
 import { LayerCiClient, parseRetryAfter } from '../src/client.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
-import { NetworkError } from '../src/transport.js'
+import { HttpClientTransport, NetworkError } from '../src/transport.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
+import { httpServer, rawServer, type Handler, type TestServer } from '../__fixtures__/servers.js'
 import { job, json, ScriptedTransport, type Scripted } from '../__fixtures__/transport.js'
 
 const TOKEN = 'k3y/with+special&chars'
@@ -281,5 +283,92 @@ describe('LayerCiClient unreachable server', () => {
     const { client } = setup([ok(1), ...Array.from({ length: 20 }, refused), ok(2)], { deadlineMs: 3_600_000 })
     await client.latest({})
     await expect(client.latest({})).resolves.toMatchObject({ id: 2 })
+  })
+})
+
+describe('LayerCiClient over HTTP', () => {
+  const servers: TestServer[] = []
+  async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
+    const started = await server
+    servers.push(started)
+    return started
+  }
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()))
+  })
+
+  function over(apiUrl: string, deadlineMs = 600_000) {
+    const clock = new FakeClock()
+    const log = new MemoryLog()
+    const client = new LayerCiClient({
+      apiUrl,
+      token: TOKEN,
+      flavor: 'layerci',
+      repoName: 'web app',
+      deadline: clock.now() + deadlineMs,
+      transport: new HttpClientTransport('client-test'),
+      clock,
+      log,
+      random: () => 0.5
+    })
+    return { clock, log, client }
+  }
+
+  const jobBody = (id: number, status = 'SUCCEEDED'): string => JSON.stringify({ status: 'ok', job: job(id, status) })
+  const answer =
+    (id: number, status = 'SUCCEEDED'): Handler =>
+    (_, response) =>
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(jobBody(id, status))
+  /** A handler that answers the nth request (from 0) with `handlers[n]`, the rest with the last one. */
+  const inTurn = (...handlers: Handler[]): Handler => {
+    let n = 0
+    return (request, response, seen) => {
+      const handler = handlers[Math.min(n++, handlers.length - 1)]
+      handler(request, response, seen)
+    }
+  }
+
+  describe('bodies', () => {
+    const huge: Handler = (_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(2 * 1024 * 1024) })
+      response.end(
+        `{"status":"ok","job":${JSON.stringify(job(66, 'SUCCEEDED'))},"pad":"${'x'.repeat(2 * 1024 * 1024 - 100)}"}`.slice(
+          0,
+          2 * 1024 * 1024
+        )
+      )
+    }
+
+    it('retries a read whose answer is larger than 1 MiB, never using it', async () => {
+      const api = await serve(httpServer(inTurn(huge, answer(5))))
+      const { client, log } = over(api.origin)
+      await expect(client.latest({})).resolves.toMatchObject({ id: 5 })
+      expect(log.matching('info')).toEqual(['info: Poll: the answer was larger than 1 MiB and was not read (attempt 1); retrying in 0.8s'])
+    })
+
+    it('does not send the create again after an answer larger than 1 MiB: it may have created a job', async () => {
+      const api = await serve(httpServer(inTurn(huge, answer(5, 'NEW'))))
+      const { client } = over(api.origin)
+      await expect(client.post({})).resolves.toEqual({ kind: 'ambiguous', reason: 'the answer was larger than 1 MiB and was not read' })
+      expect(api.seen).toHaveLength(1)
+    })
+
+    it('retries a read whose answer was cut short at once, not after the request timeout', async () => {
+      let connection = 0
+      const api = await serve(
+        rawServer((socket: Socket) => {
+          const body = jobBody(8)
+          if (connection++ === 0) socket.end(`HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n${body.slice(0, 10)}`)
+          else socket.end(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+        })
+      )
+      const { client, log } = over(api.origin)
+      const started = Date.now()
+      await expect(client.latest({})).resolves.toMatchObject({ id: 8 })
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(log.matching('info')).toEqual([
+        'info: Poll: the connection closed before the whole answer arrived (attempt 1); retrying in 0.8s'
+      ])
+    })
   })
 })

@@ -1,0 +1,134 @@
+/**
+ * The HTTP transport against real servers on 127.0.0.1: body limits, cut-short and stalled bodies.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Socket } from 'node:net'
+import { HttpClientTransport, MAX_BODY_BYTES, NetworkError, type HttpRequest } from '../src/transport.js'
+import { httpServer, rawServer, type TestServer } from '../__fixtures__/servers.js'
+
+const transport = new HttpClientTransport('transport-test')
+const servers: TestServer[] = []
+
+async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
+  const started = await server
+  servers.push(started)
+  return started
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+function get(url: string, timeoutMs = 10_000): HttpRequest {
+  return { method: 'GET', url, timeoutMs }
+}
+
+/** Runs `send` and returns what it threw, with the time it took. */
+async function failure(request: HttpRequest): Promise<{ error: unknown; ms: number }> {
+  const started = Date.now()
+  const error = await transport.send(request).then(
+    (response) => new Error(`answered HTTP ${response.statusCode}`),
+    (caught: unknown) => caught
+  )
+  return { error, ms: Date.now() - started }
+}
+
+describe('HttpClientTransport bodies', () => {
+  it('decodes a body split inside a UTF-8 character', async () => {
+    const bytes = Buffer.from('{"text":"é"}')
+    const cut = bytes.indexOf(0xc3) + 1
+    const api = await serve(
+      httpServer((__, response) => {
+        response.write(bytes.subarray(0, cut))
+        setTimeout(() => response.end(bytes.subarray(cut)), 20)
+      })
+    )
+    expect((await transport.send(get(api.origin))).body).toBe('{"text":"é"}')
+  })
+
+  it('reads a body of exactly 1 MiB', async () => {
+    const body = 'x'.repeat(MAX_BODY_BYTES)
+    const api = await serve(httpServer((__, response) => response.end(body)))
+    expect((await transport.send(get(api.origin))).body).toHaveLength(MAX_BODY_BYTES)
+  })
+
+  it('abandons a streamed body past 1 MiB at once, as a transient fault, and closes the connection', async () => {
+    let written = 0
+    let closed = false
+    const api = await serve(
+      httpServer((__, response) => {
+        const chunk = Buffer.alloc(64 * 1024, 'x')
+        response.on('close', () => (closed = true))
+        const pump = (): void => {
+          while (!closed && written < 50 * 1024 * 1024) {
+            written += chunk.length
+            if (!response.write(chunk)) {
+              response.once('drain', pump)
+              return
+            }
+          }
+          if (!closed) response.end()
+        }
+        pump()
+      })
+    )
+    const { error, ms } = await failure(get(api.origin))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'EBODYTOOLARGE', sent: true, message: 'the answer was larger than 1 MiB and was not read' })
+    expect(ms).toBeLessThan(2000)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(closed).toBe(true)
+    expect(written).toBeLessThan(50 * 1024 * 1024)
+  })
+
+  it('abandons a body whose Content-Length announces more than 1 MiB without waiting for it', async () => {
+    let closed = false
+    const api = await serve(
+      rawServer((socket: Socket) => {
+        socket.on('close', () => (closed = true))
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n{"status":`)
+      })
+    )
+    const { error, ms } = await failure(get(api.origin))
+    expect(error).toMatchObject({ code: 'EBODYTOOLARGE', sent: true })
+    expect(ms).toBeLessThan(1000)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(closed).toBe(true)
+  })
+
+  it.each<[string, string]>([
+    ['before Content-Length bytes arrived', 'Content-Length: 100\r\n\r\n{"status":'],
+    ['before the last chunk', 'Transfer-Encoding: chunked\r\n\r\na\r\n{"status":\r\n']
+  ])('fails at once, as a transient fault, when the connection closes %s', async (_, rest) => {
+    const api = await serve(rawServer((socket: Socket) => socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n${rest}`)))
+    const { error, ms } = await failure(get(api.origin, 20_000))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'ETRUNCATED', sent: true, message: 'the connection closed before the whole answer arrived' })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('times out a server that sends the headers and part of the body and then stalls, and drops the connection', async () => {
+    let closedAt: number | undefined
+    const api = await serve(
+      rawServer((socket: Socket) => {
+        socket.on('close', () => (closedAt = Date.now()))
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"status":')
+      })
+    )
+    const started = Date.now()
+    const { error, ms } = await failure(get(api.origin, 400))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', sent: true, message: 'the request timed out' })
+    expect(ms).toBeGreaterThanOrEqual(390)
+    expect(ms).toBeLessThan(1000)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect((closedAt ?? Infinity) - started).toBeLessThan(1000)
+  })
+
+  it('times out a server that never answers', async () => {
+    const api = await serve(rawServer(() => undefined))
+    const { error, ms } = await failure(get(api.origin, 300))
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', sent: true })
+    expect(ms).toBeLessThan(1000)
+  })
+})
