@@ -328,6 +328,90 @@ describe('LayerCiClient over HTTP', () => {
     }
   }
 
+  const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => new Error('resolved'),
+      (error: unknown) => error
+    )
+
+  describe('redirects', () => {
+    it('fails at once on a redirect to another origin, naming where without its query, and sends the key nowhere else', async () => {
+      const other = await serve(httpServer(answer(1)))
+      const api = await serve(
+        httpServer((_, response) =>
+          response.writeHead(301, { Location: `${other.origin}/v2/api/v1/run/web%20app/latest?done=true&layertoken=${ENCODED}` }).end()
+        )
+      )
+      const { client, log } = over(`${api.origin}/prefix`)
+      const error = await rejection(client.latest({ done: 'true' }))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI at ${api.origin} answered HTTP 301, a redirect to ${other.origin}/v2/api/v1/run/web%20app/latest on another origin; it was not followed, so the API key was not sent there: change the api-url input to the API's address.`
+      )
+      expect(other.connections).toBe(0)
+      expect(client.sent.GET).toBe(1)
+      expectNoKey((error as ApiError).message, log.text())
+    })
+
+    it.each([301, 302, 307, 308])(
+      'fails the create at once on HTTP %d, with exactly one POST sent, saying no job was created by the redirect',
+      async (status) => {
+        const api = await serve(
+          httpServer((_, response) => response.writeHead(status, { Location: `/prefix/api/v1/run/web%20app?layertoken=${ENCODED}` }).end())
+        )
+        const { client, log } = over(`${api.origin}/prefix`)
+        const error = await rejection(client.post({ branch: 'main' }))
+        expect(error).toBeInstanceOf(ApiError)
+        expect((error as ApiError).message).toBe(
+          `LayerCI at ${api.origin} answered the create request with HTTP ${status}, a redirect to ${api.origin}/prefix/api/v1/run/web%20app; the request was not sent there, so no job was created by the redirected request: change the api-url input to the API's address.`
+        )
+        expect(api.seen.filter((seen) => seen.method === 'POST')).toHaveLength(1)
+        expectNoKey((error as ApiError).message, log.text())
+      }
+    )
+
+    it('treats HTTP 303 to the create as an answer that may have created a job, and does not send it again', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(303, { Location: '/prefix/jobs/9' }).end()))
+      const { client } = over(`${api.origin}/prefix`)
+      await expect(client.post({})).resolves.toEqual({
+        kind: 'ambiguous',
+        reason: `HTTP 303, a redirect to ${api.origin}/prefix/jobs/9 that was not followed`
+      })
+      expect(api.seen).toHaveLength(1)
+    })
+
+    it('follows a relative redirect within the origin for a read and logs it at debug level, redacted', async () => {
+      const api = await serve(
+        httpServer((request, response) => {
+          if (request.url?.startsWith('/prefix/')) {
+            response.writeHead(302, { Location: `/moved${request.url}` }).end()
+          } else answer(3)(request, response, { method: '', url: '', body: '' })
+        })
+      )
+      const { client, log } = over(`${api.origin}/prefix`)
+      await expect(client.latest({ done: 'true' })).resolves.toMatchObject({ id: 3 })
+      expect(log.matching('debug')).toEqual([
+        'debug: GET /prefix/api/v1/run/web%20app/latest?done=true&layertoken=*** -> HTTP 302, redirected to /moved/prefix/api/v1/run/web%20app/latest?done=true&layertoken=***',
+        expect.stringMatching(
+          /^debug: GET \/prefix\/api\/v1\/run\/web%20app\/latest\?done=true&layertoken=\*\*\* -> HTTP 200 in \d+ ms \(attempt 1\)$/
+        )
+      ])
+      expect(log.matching('info')).toEqual([])
+      expectNoKey(log.text())
+    })
+
+    it('fails at once on a redirect loop within the origin, naming it', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(307, { Location: `/loop?layertoken=${ENCODED}` }).end()))
+      const { client } = over(api.origin)
+      const error = await rejection(client.latest({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI at ${api.origin} redirected the request more than 3 times (a redirect loop, last HTTP 307 to ${api.origin}/loop): check the api-url input.`
+      )
+      expect(api.seen).toHaveLength(4)
+    })
+  })
+
   describe('bodies', () => {
     const huge: Handler = (_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(2 * 1024 * 1024) })

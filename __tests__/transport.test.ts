@@ -1,11 +1,13 @@
 /**
- * The HTTP transport against real servers on 127.0.0.1: body limits, cut-short and stalled bodies.
+ * The HTTP transport against real servers on 127.0.0.1: redirects, body limits, cut-short and
+ * stalled bodies.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
-import { HttpClientTransport, MAX_BODY_BYTES, NetworkError, type HttpRequest } from '../src/transport.js'
+import { HttpClientTransport, MAX_BODY_BYTES, MAX_REDIRECTS, NetworkError, type HttpRequest } from '../src/transport.js'
 import { httpServer, rawServer, type TestServer } from '../__fixtures__/servers.js'
 
+const KEY = 'k3y-s3cret'
 const transport = new HttpClientTransport('transport-test')
 const servers: TestServer[] = []
 
@@ -32,6 +34,68 @@ async function failure(request: HttpRequest): Promise<{ error: unknown; ms: numb
   )
   return { error, ms: Date.now() - started }
 }
+
+describe('HttpClientTransport redirects', () => {
+  it.each<[string, (a: TestServer, b: TestServer) => string]>([
+    ['another port', (_, b) => `${b.origin}/api/v1/run/r/latest?layertoken=${KEY}`],
+    ['another host name', (_, b) => `http://localhost:${b.port}/api/v1/run/r/latest?layertoken=${KEY}`],
+    ['another scheme', (a) => `https://127.0.0.1:${a.port}/api/v1/run/r/latest?layertoken=${KEY}`]
+  ])('does not follow a GET redirected to %s: the key is never sent there', async (_, target) => {
+    const other = await serve(httpServer((__, response) => response.end('{}')))
+    const api: TestServer = await serve(
+      httpServer((__, response) => response.writeHead(302, { Location: target(api, other) }).end('moved'))
+    )
+    const response = await transport.send(get(`${api.origin}/api/v1/run/r/latest?layertoken=${KEY}`))
+    expect(response.statusCode).toBe(302)
+    expect(response.refusedRedirect).toEqual({ statusCode: 302, location: target(api, other), why: 'other-origin' })
+    expect(response.body).toBe('')
+    expect(other.connections).toBe(0)
+    expect(api.seen).toHaveLength(1)
+  })
+
+  it.each([301, 302, 303, 307, 308])('sends a POST once when it is answered with HTTP %d', async (status) => {
+    const api = await serve(httpServer((__, response) => response.writeHead(status, { Location: '/api/v1/run/r' }).end()))
+    const response = await transport.send({
+      method: 'POST',
+      url: `${api.origin}/api/v1/run/r?layertoken=${KEY}`,
+      body: '{"branch":"main"}',
+      timeoutMs: 10_000
+    })
+    expect(response.refusedRedirect).toEqual({ statusCode: status, location: `${api.origin}/api/v1/run/r`, why: 'not-get' })
+    expect(api.seen.map((seen) => `${seen.method} ${seen.body}`)).toEqual(['POST {"branch":"main"}'])
+  })
+
+  it('follows a relative Location within the origin for a GET, using its query as the server gave it', async () => {
+    const api = await serve(
+      httpServer((request, response) => {
+        if (request.url?.startsWith('/old')) response.writeHead(301, { Location: `/new/latest?moved=1&layertoken=${KEY}` }).end()
+        else response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}')
+      })
+    )
+    const response = await transport.send(get(`${api.origin}/old/latest?layertoken=${KEY}`))
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toBe('{"status":"ok"}')
+    expect(response.redirects).toEqual([
+      { statusCode: 301, from: `${api.origin}/old/latest?layertoken=${KEY}`, to: `${api.origin}/new/latest?moved=1&layertoken=${KEY}` }
+    ])
+    expect(api.seen.map((seen) => seen.url)).toEqual([`/old/latest?layertoken=${KEY}`, `/new/latest?moved=1&layertoken=${KEY}`])
+  })
+
+  it(`stops a redirect loop after ${MAX_REDIRECTS} redirects`, async () => {
+    const api = await serve(httpServer((__, response) => response.writeHead(307, { Location: 'loop' }).end()))
+    const response = await transport.send(get(`${api.origin}/api/loop`))
+    expect(response.refusedRedirect).toMatchObject({ statusCode: 307, location: `${api.origin}/api/loop`, why: 'too-many' })
+    expect(response.redirects).toHaveLength(MAX_REDIRECTS)
+    expect(api.seen).toHaveLength(MAX_REDIRECTS + 1)
+  })
+
+  it('reports a Location that is not a URL instead of requesting it', async () => {
+    const api = await serve(httpServer((__, response) => response.writeHead(302, { Location: 'http://[broken' }).end()))
+    const response = await transport.send(get(`${api.origin}/api`))
+    expect(response.refusedRedirect).toEqual({ statusCode: 302, location: 'http://[broken', why: 'unreadable' })
+    expect(api.seen).toHaveLength(1)
+  })
+})
 
 describe('HttpClientTransport bodies', () => {
   it('decodes a body split inside a UTF-8 character', async () => {

@@ -9,7 +9,7 @@ import { ApiError, DeadlineError } from './errors.js'
 import type { Log } from './log.js'
 import { makeRedactor, type Redactor } from './redact.js'
 import type { Flavor } from './settings.js'
-import { NetworkError, type HttpResponse, type Transport } from './transport.js'
+import { MAX_REDIRECTS, NetworkError, type HttpResponse, type RefusedRedirect, type Transport } from './transport.js'
 
 export interface ClientOptions {
   apiUrl: string
@@ -110,6 +110,64 @@ export class LayerCiClient {
     return `Repository "${this.options.repoName}" was not found for this API key (HTTP ${statusCode}${text ? `: ${text}` : ''}).`
   }
 
+  /**
+   * Text the server chose (a Location header...), made safe to put in a message or a log line.
+   * Every such text goes through here.
+   */
+  private serverText(text: string): string {
+    return this.redact(text)
+  }
+
+  /** A redirect target as a message names it: without its query (which may hold the key) or credentials. */
+  private redirectTarget(location: string): string {
+    let target: URL
+    try {
+      target = new URL(location)
+    } catch {
+      return `"${this.serverText(location.slice(0, 200))}"`
+    }
+    target.search = ''
+    target.hash = ''
+    target.username = ''
+    target.password = ''
+    return this.serverText(target.href)
+  }
+
+  /**
+   * A redirect the transport did not follow. A create is never sent twice, and the key (in the
+   * URL) is never sent to another origin: either way the user has to fix api-url.
+   */
+  private judgeRedirect(method: 'GET' | 'POST', redirect: RefusedRedirect): Verdict {
+    const code = redirect.statusCode
+    const where = this.redirectTarget(redirect.location)
+    const origin = new URL(this.options.apiUrl).origin
+    if (method === 'POST') {
+      // 303 See Other says the server acted on the request and points at the result.
+      if (code === 303) return { kind: 'ambiguous', reason: `HTTP 303, a redirect to ${where} that was not followed` }
+      return {
+        kind: 'fatal',
+        message: `LayerCI at ${origin} answered the create request with HTTP ${code}, a redirect to ${where}; the request was not sent there, so no job was created by the redirected request: change the api-url input to the API's address.`
+      }
+    }
+    switch (redirect.why) {
+      case 'too-many':
+        return {
+          kind: 'fatal',
+          message: `LayerCI at ${origin} redirected the request more than ${MAX_REDIRECTS} times (a redirect loop, last HTTP ${code} to ${where}): check the api-url input.`
+        }
+      case 'unreadable':
+        return {
+          kind: 'fatal',
+          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where}, which is not a URL: check the api-url input.`
+        }
+      default:
+        return {
+          kind: 'fatal',
+          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where} on another origin; it was not followed, so the API key was not sent there: change the api-url input to the API's address.`
+        }
+    }
+  }
+
   private judgeGet(response: HttpResponse): Verdict {
     const code = response.statusCode
     if (code === 401 || code === 403) {
@@ -194,7 +252,13 @@ export class LayerCiClient {
   ): Promise<Verdict & { kind: 'answer' | 'ambiguous' }> {
     const { clock, log, transport } = this.options
     const endpoint = `${method} ${path}`
-    const judge = method === 'GET' ? this.judgeGet.bind(this) : this.judgePost.bind(this)
+    const judge = (response: HttpResponse): Verdict =>
+      response.refusedRedirect
+        ? this.judgeRedirect(method, response.refusedRedirect)
+        : method === 'GET'
+          ? this.judgeGet(response)
+          : this.judgePost(response)
+    const pathOf = (url: string): string => this.redact(url.slice(new URL(url).origin.length))
     let unreachableSince: number | undefined
     for (let attempt = 1; ; attempt++) {
       const wait = (this.notBefore.get(endpoint) ?? 0) - clock.now()
@@ -213,6 +277,9 @@ export class LayerCiClient {
       try {
         const request = { method, url, timeoutMs: Math.min(this.requestTimeoutCapMs, timeLeft) }
         const response = await transport.send(body === undefined ? request : { ...request, body })
+        for (const hop of response.redirects ?? []) {
+          log.debug(`${method} ${pathOf(hop.from)} -> HTTP ${hop.statusCode}, redirected to ${this.serverText(pathOf(hop.to))}`)
+        }
         statusText = `HTTP ${response.statusCode}`
         this.reached = true
         verdict = judge(response)
@@ -224,8 +291,7 @@ export class LayerCiClient {
         unreachable = !network.sent && !this.reached
         if (unreachable) unreachableSince ??= started
       }
-      const pathAndQuery = this.redact(url.slice(new URL(url).origin.length))
-      log.debug(`${method} ${pathAndQuery} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
+      log.debug(`${method} ${pathOf(url)} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
       if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message))
       if (verdict.kind === 'ambiguous') return { kind: 'ambiguous', reason: this.redact(verdict.reason) }
       if (verdict.kind === 'answer') {

@@ -2,7 +2,8 @@
  * One HTTP exchange through @actions/http-client (which honours the proxy variables), bounded by
  * a hard timeout that also covers a server that sends headers and then stalls the body.
  * Retries, redaction and meaning live in client.ts; this file only moves bytes, and knows HTTP:
- * how much body is read, and when a body was cut short.
+ * redirects (followed only for a GET within the request's origin), how much body is read, and
+ * when a body was cut short.
  */
 import type { IncomingMessage, RequestOptions } from 'node:http'
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
@@ -15,14 +16,46 @@ export interface HttpRequest {
   timeoutMs: number
 }
 
+/** A redirect the transport followed: a GET, within the origin of the request. */
+export interface FollowedRedirect {
+  statusCode: number
+  /** The URL that answered with the redirect. */
+  from: string
+  /**
+   * The URL requested next: the Location header resolved against `from`, used as given. It is
+   * the server's own URL on the same origin, so the key may travel there; when the server's URL
+   * lacks the key, the key is not added back and the server's answer (a refusal) says so.
+   */
+  to: string
+}
+
+/**
+ * A redirect the transport did not follow. The key travels in the URL, so a redirect to another
+ * origin would carry it there; a POST is never sent twice; a GET follows at most MAX_REDIRECTS.
+ */
+export interface RefusedRedirect {
+  statusCode: number
+  /** Where the server pointed: an absolute URL, or the header as sent when it is not a URL. */
+  location: string
+  why: 'other-origin' | 'not-get' | 'too-many' | 'unreadable'
+}
+
 export interface HttpResponse {
   statusCode: number
   headers: Record<string, string | string[] | undefined>
   body: string
+  /** Redirects followed on the way to this response, in order; absent when there were none. */
+  redirects?: FollowedRedirect[]
+  /** Set when this response is a redirect that was not followed; its body is not read (''). */
+  refusedRedirect?: RefusedRedirect
 }
 
+/** Redirects followed for one GET; one more is refused as a loop. */
+export const MAX_REDIRECTS = 3
 /** The largest body read; a larger one is abandoned unread, as a transient fault. */
 export const MAX_BODY_BYTES = 1024 * 1024
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 /** Codes for which the connection was never made, so the server cannot have acted. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_NONAME'])
@@ -122,6 +155,27 @@ class AbortHandler implements RequestHandler {
   }
 }
 
+/** Where a redirect points, and whether the transport may follow it. */
+function judgeRedirect(
+  request: HttpRequest,
+  from: string,
+  statusCode: number,
+  location: string,
+  followed: number
+): { follow: string } | { refuse: RefusedRedirect } {
+  let target: URL
+  try {
+    target = new URL(location, from)
+  } catch {
+    return { refuse: { statusCode, location, why: 'unreadable' } }
+  }
+  const refuse = (why: RefusedRedirect['why']): { refuse: RefusedRedirect } => ({ refuse: { statusCode, location: target.href, why } })
+  if (request.method !== 'GET') return refuse('not-get')
+  if (target.origin !== new URL(request.url).origin) return refuse('other-origin')
+  if (followed >= MAX_REDIRECTS) return refuse('too-many')
+  return { follow: target.href }
+}
+
 export class HttpClientTransport implements Transport {
   constructor(private readonly userAgent: string) {}
 
@@ -131,7 +185,8 @@ export class HttpClientTransport implements Transport {
     // The hard timer below is the request timeout; the socket timeout is only a backstop.
     const client = new HttpClient(this.userAgent, [new AbortHandler(abort.signal)], {
       socketTimeout: timeoutMs + 1000,
-      keepAlive: false
+      keepAlive: false,
+      allowRedirects: false
     })
     let timer: NodeJS.Timeout | undefined
     const expired = new Promise<never>((_, reject) => {
@@ -143,9 +198,31 @@ export class HttpClientTransport implements Transport {
     const exchange = (async (): Promise<HttpResponse> => {
       const headers: Record<string, string> = { Accept: 'application/json' }
       if (request.body !== undefined) headers['Content-Type'] = 'application/json'
-      const response = await client.request(request.method, request.url, request.body ?? null, headers)
-      const body = await readBody(response.message)
-      return { statusCode: response.message.statusCode ?? 0, headers: response.message.headers, body }
+      const redirects: FollowedRedirect[] = []
+      let url = request.url
+      for (;;) {
+        const response = await client.request(request.method, url, request.body ?? null, headers)
+        const message = response.message
+        const statusCode = message.statusCode ?? 0
+        const location = message.headers.location
+        if (REDIRECT_STATUSES.has(statusCode) && location !== undefined) {
+          // A redirect's own body is never read.
+          message.destroy()
+          const next = judgeRedirect(request, url, statusCode, location, redirects.length)
+          if ('refuse' in next) {
+            const refused: HttpResponse = { statusCode, headers: message.headers, body: '', refusedRedirect: next.refuse }
+            if (redirects.length > 0) refused.redirects = redirects
+            return refused
+          }
+          redirects.push({ statusCode, from: url, to: next.follow })
+          url = next.follow
+          continue
+        }
+        const body = await readBody(message)
+        const answer: HttpResponse = { statusCode, headers: message.headers, body }
+        if (redirects.length > 0) answer.redirects = redirects
+        return answer
+      }
     })()
     try {
       return await Promise.race([exchange, expired])
