@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
 import { LayerCiClient, parseRetryAfter } from '../src/client.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
 import { HttpClientTransport, NetworkError } from '../src/transport.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
-import { httpServer, rawServer, type Handler, type TestServer } from '../__fixtures__/servers.js'
+import { closedPort, connectProxy, httpServer, rawServer, setEnv, type Handler, type TestServer } from '../__fixtures__/servers.js'
 import { job, json, ScriptedTransport, type Scripted } from '../__fixtures__/transport.js'
 
 const TOKEN = 'k3y/with+special&chars'
@@ -453,6 +453,39 @@ describe('LayerCiClient over HTTP', () => {
       expect(log.matching('info')).toEqual([
         'info: Poll: the connection closed before the whole answer arrived (attempt 1); retrying in 0.8s'
       ])
+    })
+  })
+
+  describe('proxies', () => {
+    let restore: () => void = () => undefined
+    beforeEach(() => {
+      restore = setEnv({ HTTPS_PROXY: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined })
+    })
+    afterEach(() => restore())
+
+    it('fails at once, naming the proxy and its variable but not its credentials, when the proxy wants credentials', async () => {
+      const proxy = await serve(connectProxy(407))
+      process.env.HTTPS_PROXY = `http://proxy-user:pr0xy-pass@127.0.0.1:${proxy.port}`
+      const { client, clock } = over('https://layerci.invalid')
+      const error = await rejection(client.post({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI could not be reached at https://layerci.invalid: the proxy 127.0.0.1:${proxy.port} (from HTTPS_PROXY) answered HTTP 407 (Proxy Authentication Required) to the tunnel request (CONNECT). Check the proxy credentials in HTTPS_PROXY, or add the API's host to no_proxy.`
+      )
+      expect(proxy.connects).toHaveLength(1)
+      expect(clock.sleeps).toEqual([])
+    })
+
+    it('fails as fast as an unreachable API when the proxy cannot be reached, and never calls a create ambiguous', async () => {
+      const port = await closedPort()
+      process.env.HTTPS_PROXY = `http://proxy-user:pr0xy-pass@127.0.0.1:${port}`
+      const { client, clock } = over('https://layerci.invalid', 3_600_000)
+      const error = await rejection(client.post({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI could not be reached at https://layerci.invalid: the proxy 127.0.0.1:${port} (from HTTPS_PROXY) refused the connection. Check HTTPS_PROXY and no_proxy, or run again when the proxy is back.`
+      )
+      expect(clock.time - Date.UTC(2026, 0, 1)).toBeLessThan(10_000)
     })
   })
 })

@@ -1,11 +1,11 @@
 /**
  * The HTTP transport against real servers on 127.0.0.1: redirects, body limits, cut-short and
- * stalled bodies.
+ * stalled bodies, and proxies that refuse or cannot be reached.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
-import { HttpClientTransport, MAX_BODY_BYTES, MAX_REDIRECTS, NetworkError, type HttpRequest } from '../src/transport.js'
-import { httpServer, rawServer, type TestServer } from '../__fixtures__/servers.js'
+import { HttpClientTransport, MAX_BODY_BYTES, MAX_REDIRECTS, NetworkError, ProxyError, type HttpRequest } from '../src/transport.js'
+import { closedPort, connectProxy, httpServer, rawServer, setEnv, type TestServer } from '../__fixtures__/servers.js'
 
 const KEY = 'k3y-s3cret'
 const transport = new HttpClientTransport('transport-test')
@@ -194,5 +194,84 @@ describe('HttpClientTransport bodies', () => {
     const { error, ms } = await failure(get(api.origin, 300))
     expect(error).toMatchObject({ code: 'ETIMEDOUT', sent: true })
     expect(ms).toBeLessThan(1000)
+  })
+})
+
+describe('HttpClientTransport proxies', () => {
+  let restore: () => void = () => undefined
+  beforeEach(() => {
+    restore = setEnv({
+      HTTPS_PROXY: undefined,
+      https_proxy: undefined,
+      HTTP_PROXY: undefined,
+      http_proxy: undefined,
+      NO_PROXY: undefined,
+      no_proxy: undefined
+    })
+  })
+  afterEach(() => restore())
+
+  // Loopback targets bypass the proxy in http-client: the API's host name must not be loopback.
+  // It never resolves: the proxy refuses before anything would connect to it.
+  it.each<[string, string, string]>([
+    ['HTTPS_PROXY', 'https://layerci.invalid', 'layerci.invalid:443'],
+    ['https_proxy', 'https://layerci.invalid', 'layerci.invalid:443'],
+    ['HTTP_PROXY', 'http://layerci.invalid', 'layerci.invalid:80']
+  ])('a proxy from %s that answers CONNECT with 407 fails naming it, never its credentials', async (variable, api, target) => {
+    const proxy = await serve(connectProxy(407))
+    process.env[variable] = `http://proxy-user:pr0xy-pass@127.0.0.1:${proxy.port}`
+    const { error, ms } = await failure(get(`${api}/api/v1/run/r/latest?layertoken=${KEY}`))
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({
+      message: `the proxy 127.0.0.1:${proxy.port} (from ${variable}) answered HTTP 407 (Proxy Authentication Required) to the tunnel request (CONNECT)`,
+      proxy: `127.0.0.1:${proxy.port}`,
+      variable,
+      connectStatus: 407,
+      sent: false
+    })
+    expect((error as Error).message).not.toMatch(/proxy-user|pr0xy-pass/)
+    expect(proxy.connects).toEqual([target])
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('a proxy (written without a scheme) that answers CONNECT with another error status fails the same way', async () => {
+    const proxy = await serve(connectProxy(502))
+    process.env.HTTPS_PROXY = `127.0.0.1:${proxy.port}`
+    const { error } = await failure(get('https://layerci.invalid/api'))
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({
+      message: `the proxy 127.0.0.1:${proxy.port} (from HTTPS_PROXY) answered HTTP 502 to the tunnel request (CONNECT)`,
+      connectStatus: 502,
+      sent: false
+    })
+  })
+
+  it('a proxy that cannot be reached fails at once, naming it, as not sent', async () => {
+    const port = await closedPort()
+    process.env.HTTPS_PROXY = `http://proxy-user:pr0xy-pass@127.0.0.1:${port}`
+    const { error, ms } = await failure(get(`https://layerci.invalid/api/v1/run/r/latest?layertoken=${KEY}`))
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({
+      message: `the proxy 127.0.0.1:${port} (from HTTPS_PROXY) refused the connection`,
+      variable: 'HTTPS_PROXY',
+      connectStatus: undefined,
+      sent: false
+    })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('lets go of a proxy that never answers CONNECT when the request times out', async () => {
+    let closed = false
+    const proxy = await serve(
+      rawServer((socket: Socket) => {
+        socket.on('close', () => (closed = true))
+      })
+    )
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${proxy.port}`
+    const { error, ms } = await failure(get('https://layerci.invalid/api', 300))
+    expect(error).toMatchObject({ code: 'ETIMEDOUT' })
+    expect(ms).toBeLessThan(1000)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(closed).toBe(true)
   })
 })

@@ -9,7 +9,7 @@ import { ApiError, DeadlineError } from './errors.js'
 import type { Log } from './log.js'
 import { makeRedactor, type Redactor } from './redact.js'
 import type { Flavor } from './settings.js'
-import { MAX_REDIRECTS, NetworkError, type HttpResponse, type RefusedRedirect, type Transport } from './transport.js'
+import { MAX_REDIRECTS, NetworkError, ProxyError, type HttpResponse, type RefusedRedirect, type Transport } from './transport.js'
 
 export interface ClientOptions {
   apiUrl: string
@@ -260,6 +260,7 @@ export class LayerCiClient {
           : this.judgePost(response)
     const pathOf = (url: string): string => this.redact(url.slice(new URL(url).origin.length))
     let unreachableSince: number | undefined
+    let proxyVariable: string | undefined
     for (let attempt = 1; ; attempt++) {
       const wait = (this.notBefore.get(endpoint) ?? 0) - clock.now()
       if (wait > 0) {
@@ -287,9 +288,18 @@ export class LayerCiClient {
         const network = error instanceof NetworkError ? error : new NetworkError(this.redact(String(error)), 'EUNKNOWN', true)
         statusText = network.message
         const reason = this.redact(network.message)
-        verdict = method === 'POST' && network.sent ? { kind: 'ambiguous', reason } : { kind: 'retry', reason }
+        if (network instanceof ProxyError && network.connectStatus === 407) {
+          // Credentials do not appear by waiting.
+          verdict = {
+            kind: 'fatal',
+            message: `LayerCI could not be reached at ${new URL(this.options.apiUrl).origin}: ${reason}. Check the proxy credentials in ${network.variable}, or add the API's host to no_proxy.`
+          }
+        } else {
+          verdict = method === 'POST' && network.sent ? { kind: 'ambiguous', reason } : { kind: 'retry', reason }
+        }
         unreachable = !network.sent && !this.reached
         if (unreachable) unreachableSince ??= started
+        proxyVariable = network instanceof ProxyError ? network.variable : undefined
       }
       log.debug(`${method} ${pathOf(url)} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
       if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message))
@@ -305,8 +315,11 @@ export class LayerCiClient {
       if (unreachable && unreachableSince !== undefined) {
         const next = clock.now() + delay
         if (next - unreachableSince >= this.unreachableBudgetMs || next >= this.deadline) {
+          const origin = new URL(this.options.apiUrl).origin
           throw new ApiError(
-            `LayerCI could not be reached at ${new URL(this.options.apiUrl).origin}: ${this.redact(verdict.reason)}. Check api-url, or run again when the service is back.`
+            proxyVariable === undefined
+              ? `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check api-url, or run again when the service is back.`
+              : `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check ${proxyVariable} and no_proxy, or run again when the proxy is back.`
           )
         }
       }

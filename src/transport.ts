@@ -2,11 +2,11 @@
  * One HTTP exchange through @actions/http-client (which honours the proxy variables), bounded by
  * a hard timeout that also covers a server that sends headers and then stalls the body.
  * Retries, redaction and meaning live in client.ts; this file only moves bytes, and knows HTTP:
- * redirects (followed only for a GET within the request's origin), how much body is read, and
- * when a body was cut short.
+ * redirects (followed only for a GET within the request's origin), how much body is read, and what
+ * a failed proxy tunnel looks like.
  */
 import type { IncomingMessage, RequestOptions } from 'node:http'
-import { HttpClient, type HttpClientResponse } from '@actions/http-client'
+import { HttpClient, getProxyUrl, type HttpClientResponse } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 
 export interface HttpRequest {
@@ -72,14 +72,91 @@ export class NetworkError extends Error {
   }
 }
 
+/**
+ * The proxy named by HTTPS_PROXY/HTTP_PROXY failed before the request left it: it could not be
+ * reached, or it refused the tunnel (CONNECT) to the API. The API never saw the request.
+ * The message names the proxy by host and port only, never by its credentials.
+ */
+export class ProxyError extends NetworkError {
+  constructor(
+    message: string,
+    /** `host:port` of the proxy. */
+    readonly proxy: string,
+    /** The environment variable the proxy came from, as set: `HTTPS_PROXY`, `http_proxy`... */
+    readonly variable: string,
+    /** The proxy's HTTP status for the tunnel request, when it answered one (407: credentials). */
+    readonly connectStatus: number | undefined
+  ) {
+    super(message, 'EPROXY', false)
+    this.name = 'ProxyError'
+  }
+}
+
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>
 }
 
-function toNetworkError(error: unknown): NetworkError {
+interface Proxy {
+  address: string
+  variable: string
+}
+
+/** The proxy http-client will use for `url` (it reads the same variables and no_proxy), if any. */
+function proxyFor(url: string): Proxy | undefined {
+  let href: string
+  try {
+    href = getProxyUrl(url)
+  } catch {
+    return undefined
+  }
+  if (!href) return undefined
+  const proxy = new URL(href)
+  if (!proxy.hostname) return undefined
+  const names = new URL(url).protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const variable = names.find((name) => process.env[name]) ?? names[1]
+  const port = proxy.port || (proxy.protocol === 'https:' ? '443' : '80')
+  return { address: `${proxy.hostname}:${port}`, variable }
+}
+
+/** http-client tunnels through a proxy with the `tunnel` package, which reports failures so. */
+const TUNNEL_FAILURE = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=([\s\S]*))$/
+
+function toProxyError(message: string, proxy: Proxy): ProxyError | undefined {
+  const named = `the proxy ${proxy.address} (from ${proxy.variable})`
+  if (/^got illegal response body from proxy/.test(message)) {
+    return new ProxyError(`${named} sent a body with its answer to the tunnel request`, proxy.address, proxy.variable, undefined)
+  }
+  const match = TUNNEL_FAILURE.exec(message)
+  if (!match) return undefined
+  if (match[1] !== undefined) {
+    const status = Number(match[1])
+    const detail = status === 407 ? ' (Proxy Authentication Required)' : ''
+    return new ProxyError(
+      `${named} answered HTTP ${status}${detail} to the tunnel request (CONNECT)`,
+      proxy.address,
+      proxy.variable,
+      status
+    )
+  }
+  const cause = match[2] ?? ''
+  const what = /ECONNREFUSED/.test(cause)
+    ? 'refused the connection'
+    : /ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(cause)
+      ? 'has a host name that did not resolve'
+      : /ETIMEDOUT/.test(cause)
+        ? 'did not answer'
+        : /ECONNRESET|socket hang up/i.test(cause)
+          ? 'closed the connection'
+          : 'could not be reached'
+  return new ProxyError(`${named} ${what}`, proxy.address, proxy.variable, undefined)
+}
+
+function toNetworkError(error: unknown, proxy: Proxy | undefined): NetworkError {
   if (error instanceof NetworkError) return error
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : ''
   const message = error instanceof Error ? error.message : String(error)
+  const viaProxy = proxy === undefined ? undefined : toProxyError(message, proxy)
+  if (viaProxy) return viaProxy
   if (/^Request timeout/.test(message)) return new NetworkError('the request timed out', 'ETIMEDOUT', true)
   if (NOT_SENT_CODES.has(code)) {
     const what =
@@ -146,6 +223,13 @@ class AbortHandler implements RequestHandler {
   constructor(private readonly signal: AbortSignal) {}
   prepareRequest(options: RequestOptions): void {
     options.signal = this.signal
+    // Through a proxy, http-client's agent (from the `tunnel` package) sends a CONNECT request of
+    // its own, built from its `proxyOptions`: with the signal there, a silent proxy is let go too.
+    const agent: unknown = options.agent
+    if (typeof agent === 'object' && agent !== null && 'proxyOptions' in agent) {
+      const proxyOptions = agent.proxyOptions
+      if (typeof proxyOptions === 'object' && proxyOptions !== null) Object.assign(proxyOptions, { signal: this.signal })
+    }
   }
   canHandleAuthentication(): boolean {
     return false
@@ -227,7 +311,7 @@ export class HttpClientTransport implements Transport {
     try {
       return await Promise.race([exchange, expired])
     } catch (error) {
-      throw toNetworkError(error)
+      throw toNetworkError(error, proxyFor(request.url))
     } finally {
       clearTimeout(timer)
       // Ends an abandoned exchange (its sockets too), so it cannot keep the process alive.
