@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
-import { LayerCiClient, parseRetryAfter } from '../src/client.js'
+import { LayerCiClient } from '../src/client.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
-import { HttpClientTransport, NetworkError } from '../src/transport.js'
+import { HttpClientTransport, NetworkError, parseRetryAfter } from '../src/transport.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
 import { closedPort, connectProxy, httpServer, rawServer, setEnv, type Handler, type TestServer } from '../__fixtures__/servers.js'
@@ -126,11 +126,14 @@ describe('LayerCiClient retries of reads', () => {
   })
 
   it('never backs off past the deadline: gives up with the last problem', async () => {
-    const { client, transport } = setup([json(429, {}, { 'retry-after': '120' }), ok(1)], { deadlineMs: 60_000 })
+    const script: Scripted[] = Array.from({ length: 10 }, () => json(503, {}))
+    const { client, transport, clock } = setup(script, { deadlineMs: 10_000 })
     const error = await client.latest({}, 'Poll').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(DeadlineError)
-    expect((error as DeadlineError).lastProblem).toBe('Poll: HTTP 429')
-    expect(transport.requests).toHaveLength(1)
+    expect((error as DeadlineError).lastProblem).toBe('Poll: HTTP 503')
+    // 0.75 s, 1.5 s, 3 s; the next 6 s would end past the deadline.
+    expect(clock.sleeps).toEqual([750, 1500, 3000])
+    expect(transport.requests).toHaveLength(4)
   })
 
   it('bounds each request timeout by the time left', async () => {
@@ -486,6 +489,42 @@ describe('LayerCiClient over HTTP', () => {
         `LayerCI could not be reached at https://layerci.invalid: the proxy 127.0.0.1:${port} (from HTTPS_PROXY) refused the connection. Check HTTPS_PROXY and no_proxy, or run again when the proxy is back.`
       )
       expect(clock.time - Date.UTC(2026, 0, 1)).toBeLessThan(10_000)
+    })
+  })
+
+  describe('Retry-After', () => {
+    it('fails the create at once when LayerCI asks to wait past the deadline, saying no job was created', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(429, { 'Retry-After': '120' }).end()))
+      const { client, clock } = over(api.origin, 60_000)
+      const error = await rejection(client.post({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        'LayerCI answered HTTP 429 and asked to wait 2m00s before sending the create request again, longer than the 1m00s left before the timeout: no job was created, as HTTP 429 means the server did not act on the request.'
+      )
+      expect(clock.sleeps).toEqual([])
+      expect(api.seen).toHaveLength(1)
+    })
+
+    it('gives up a read at once when LayerCI asks to wait past the deadline, naming both durations', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(503, { 'Retry-After': '90' }).end()))
+      const { client, clock } = over(api.origin, 30_000)
+      const error = await rejection(client.latest({}, 'Poll'))
+      expect(error).toBeInstanceOf(DeadlineError)
+      expect((error as DeadlineError).lastProblem).toBe(
+        'Poll: LayerCI answered HTTP 503 and asked to wait 1m30s, longer than the 30s left before the timeout'
+      )
+      expect(clock.sleeps).toEqual([])
+    })
+
+    it('never sleeps past the deadline because of Retry-After', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(429, { 'Retry-After': '25' }).end()))
+      const { client, clock } = over(api.origin, 60_000)
+      const error = await rejection(client.post({}))
+      expect((error as ApiError).message).toMatch(
+        /^LayerCI answered HTTP 429 and asked to wait 25s .* than the 10s left before the timeout: no job was created/
+      )
+      expect(clock.sleeps).toEqual([25_000, 25_000])
+      expect(api.seen).toHaveLength(3)
     })
   })
 })

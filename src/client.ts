@@ -5,11 +5,20 @@
  */
 import { parseAnswer, classifyErrorText, type Answer, type Job, type Runner } from './api.js'
 import type { Clock } from './clock.js'
+import { formatDuration } from './duration.js'
 import { ApiError, DeadlineError } from './errors.js'
 import type { Log } from './log.js'
 import { makeRedactor, type Redactor } from './redact.js'
 import type { Flavor } from './settings.js'
-import { MAX_REDIRECTS, NetworkError, ProxyError, type HttpResponse, type RefusedRedirect, type Transport } from './transport.js'
+import {
+  MAX_REDIRECTS,
+  NetworkError,
+  ProxyError,
+  parseRetryAfter,
+  type HttpResponse,
+  type RefusedRedirect,
+  type Transport
+} from './transport.js'
 
 export interface ClientOptions {
   apiUrl: string
@@ -54,23 +63,12 @@ type Verdict =
 
 const RETRY_AFTER_STATUSES = new Set([429, 503])
 
-/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = (Array.isArray(value) ? value[0] : value)?.trim()
-  if (!text) return undefined
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000
-  const date = Date.parse(text)
-  if (Number.isNaN(date)) return undefined
-  return Math.max(0, date - now)
-}
-
 export class LayerCiClient {
   readonly redact: Redactor
   /** The last transient problem seen, for the timeout message. */
   lastProblem: string | undefined
   /** Requests sent, by method: the benchmark and the tests read these. */
   readonly sent = { GET: 0, POST: 0 }
-  private readonly notBefore = new Map<string, number>()
   private readonly random: () => number
   private readonly maxBackoffMs: number
   private readonly requestTimeoutCapMs: number
@@ -251,7 +249,6 @@ export class LayerCiClient {
     what: string
   ): Promise<Verdict & { kind: 'answer' | 'ambiguous' }> {
     const { clock, log, transport } = this.options
-    const endpoint = `${method} ${path}`
     const judge = (response: HttpResponse): Verdict =>
       response.refusedRedirect
         ? this.judgeRedirect(method, response.refusedRedirect)
@@ -262,11 +259,6 @@ export class LayerCiClient {
     let unreachableSince: number | undefined
     let proxyVariable: string | undefined
     for (let attempt = 1; ; attempt++) {
-      const wait = (this.notBefore.get(endpoint) ?? 0) - clock.now()
-      if (wait > 0) {
-        if (clock.now() + wait >= this.deadline) throw new DeadlineError(this.lastProblem)
-        await clock.sleep(wait)
-      }
       const timeLeft = this.deadline - clock.now()
       if (timeLeft <= 0) throw new DeadlineError(this.lastProblem)
       const url = this.url(path, query)
@@ -310,7 +302,20 @@ export class LayerCiClient {
         return verdict
       }
       this.lastProblem = `${what}: ${this.redact(verdict.reason)}`
-      if (verdict.retryAfterMs !== undefined) this.notBefore.set(endpoint, clock.now() + verdict.retryAfterMs)
+      if (verdict.retryAfterMs !== undefined && clock.now() + verdict.retryAfterMs >= this.deadline) {
+        // The server asked for a pause the deadline does not allow: fail now rather than wait for nothing.
+        const asked = `LayerCI answered ${verdict.reason} and asked to wait ${formatDuration(verdict.retryAfterMs)}`
+        const left = `longer than the ${formatDuration(this.deadline - clock.now())} left before the timeout`
+        if (method === 'POST') {
+          throw new ApiError(
+            this.redact(
+              `${asked} before sending the create request again, ${left}: no job was created, as ${verdict.reason} means the server did not act on the request.`
+            )
+          )
+        }
+        this.lastProblem = `${what}: ${this.redact(`${asked}, ${left}`)}`
+        throw new DeadlineError(this.lastProblem)
+      }
       const delay = this.backoff(attempt, verdict.retryAfterMs)
       if (unreachable && unreachableSince !== undefined) {
         const next = clock.now() + delay

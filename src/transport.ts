@@ -2,8 +2,8 @@
  * One HTTP exchange through @actions/http-client (which honours the proxy variables), bounded by
  * a hard timeout that also covers a server that sends headers and then stalls the body.
  * Retries, redaction and meaning live in client.ts; this file only moves bytes, and knows HTTP:
- * redirects (followed only for a GET within the request's origin), how much body is read, and what
- * a failed proxy tunnel looks like.
+ * redirects (followed only for a GET within the request's origin), how much body is read, what
+ * a failed proxy tunnel looks like, and how Retry-After is written.
  */
 import type { IncomingMessage, RequestOptions } from 'node:http'
 import { HttpClient, getProxyUrl, type HttpClientResponse } from '@actions/http-client'
@@ -94,6 +94,16 @@ export class ProxyError extends NetworkError {
 
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim()
+  if (!text) return undefined
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
 }
 
 interface Proxy {
