@@ -1,9 +1,11 @@
-import { describe, expect, it } from '@jest/globals'
-import { LayerCiClient, parseRetryAfter } from '../src/client.js'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import type { Socket } from 'node:net'
+import { LayerCiClient } from '../src/client.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
-import { NetworkError } from '../src/transport.js'
+import { HttpClientTransport, NetworkError, parseRetryAfter } from '../src/transport.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
+import { closedPort, connectProxy, httpServer, rawServer, setEnv, type Handler, type TestServer } from '../__fixtures__/servers.js'
 import { job, json, ScriptedTransport, type Scripted } from '../__fixtures__/transport.js'
 
 const TOKEN = 'k3y/with+special&chars'
@@ -124,11 +126,14 @@ describe('LayerCiClient retries of reads', () => {
   })
 
   it('never backs off past the deadline: gives up with the last problem', async () => {
-    const { client, transport } = setup([json(429, {}, { 'retry-after': '120' }), ok(1)], { deadlineMs: 60_000 })
+    const script: Scripted[] = Array.from({ length: 10 }, () => json(503, {}))
+    const { client, transport, clock } = setup(script, { deadlineMs: 10_000 })
     const error = await client.latest({}, 'Poll').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(DeadlineError)
-    expect((error as DeadlineError).lastProblem).toBe('Poll: HTTP 429')
-    expect(transport.requests).toHaveLength(1)
+    expect((error as DeadlineError).lastProblem).toBe('Poll: HTTP 503')
+    // 0.75 s, 1.5 s, 3 s; the next 6 s would end past the deadline.
+    expect(clock.sleeps).toEqual([750, 1500, 3000])
+    expect(transport.requests).toHaveLength(4)
   })
 
   it('bounds each request timeout by the time left', async () => {
@@ -281,5 +286,245 @@ describe('LayerCiClient unreachable server', () => {
     const { client } = setup([ok(1), ...Array.from({ length: 20 }, refused), ok(2)], { deadlineMs: 3_600_000 })
     await client.latest({})
     await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 2 } })
+  })
+})
+
+describe('LayerCiClient over HTTP', () => {
+  const servers: TestServer[] = []
+  async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
+    const started = await server
+    servers.push(started)
+    return started
+  }
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()))
+  })
+
+  function over(apiUrl: string, deadlineMs = 600_000) {
+    const clock = new FakeClock()
+    const log = new MemoryLog()
+    const client = new LayerCiClient({
+      apiUrl,
+      token: TOKEN,
+      flavor: 'layerci',
+      repoName: 'web app',
+      deadline: clock.now() + deadlineMs,
+      transport: new HttpClientTransport('client-test'),
+      clock,
+      log,
+      random: () => 0.5
+    })
+    return { clock, log, client }
+  }
+
+  const jobBody = (id: number, status = 'SUCCEEDED'): string => JSON.stringify({ status: 'ok', job: job(id, status) })
+  const answer =
+    (id: number, status = 'SUCCEEDED'): Handler =>
+    (_, response) =>
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(jobBody(id, status))
+  /** A handler that answers the nth request (from 0) with `handlers[n]`, the rest with the last one. */
+  const inTurn = (...handlers: Handler[]): Handler => {
+    let n = 0
+    return (request, response, seen) => {
+      const handler = handlers[Math.min(n++, handlers.length - 1)]
+      handler(request, response, seen)
+    }
+  }
+
+  const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => new Error('resolved'),
+      (error: unknown) => error
+    )
+
+  describe('redirects', () => {
+    it('fails at once on a redirect to another origin, naming where without its query, and sends the key nowhere else', async () => {
+      const other = await serve(httpServer(answer(1)))
+      const api = await serve(
+        httpServer((_, response) =>
+          response.writeHead(301, { Location: `${other.origin}/v2/api/v1/run/web%20app/latest?done=true&layertoken=${ENCODED}` }).end()
+        )
+      )
+      const { client, log } = over(`${api.origin}/prefix`)
+      const error = await rejection(client.latest({ done: 'true' }))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI at ${api.origin} answered HTTP 301, a redirect to ${other.origin}/v2/api/v1/run/web%20app/latest on another origin; it was not followed, so the API key was not sent there: change the api-url input to the API's address.`
+      )
+      expect(other.connections).toBe(0)
+      expect(client.sent.GET).toBe(1)
+      expectNoKey((error as ApiError).message, log.text())
+    })
+
+    it.each([301, 302, 307, 308])(
+      'fails the create at once on HTTP %d, with exactly one POST sent, saying no job was created by the redirect',
+      async (status) => {
+        const api = await serve(
+          httpServer((_, response) => response.writeHead(status, { Location: `/prefix/api/v1/run/web%20app?layertoken=${ENCODED}` }).end())
+        )
+        const { client, log } = over(`${api.origin}/prefix`)
+        const error = await rejection(client.post({ branch: 'main' }))
+        expect(error).toBeInstanceOf(ApiError)
+        expect((error as ApiError).message).toBe(
+          `LayerCI at ${api.origin} answered the create request with HTTP ${status}, a redirect to ${api.origin}/prefix/api/v1/run/web%20app; the request was not sent there, so no job was created by the redirected request: change the api-url input to the API's address.`
+        )
+        expect(api.seen.filter((seen) => seen.method === 'POST')).toHaveLength(1)
+        expectNoKey((error as ApiError).message, log.text())
+      }
+    )
+
+    it('treats HTTP 303 to the create as an answer that may have created a job, and does not send it again', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(303, { Location: '/prefix/jobs/9' }).end()))
+      const { client } = over(`${api.origin}/prefix`)
+      await expect(client.post({})).resolves.toEqual({
+        kind: 'ambiguous',
+        reason: `HTTP 303, a redirect to ${api.origin}/prefix/jobs/9 that was not followed`
+      })
+      expect(api.seen).toHaveLength(1)
+    })
+
+    it('follows a relative redirect within the origin for a read and logs it at debug level, redacted', async () => {
+      const api = await serve(
+        httpServer((request, response) => {
+          if (request.url?.startsWith('/prefix/')) {
+            response.writeHead(302, { Location: `/moved${request.url}` }).end()
+          } else answer(3)(request, response, { method: '', url: '', body: '' })
+        })
+      )
+      const { client, log } = over(`${api.origin}/prefix`)
+      await expect(client.latest({ done: 'true' })).resolves.toMatchObject({ kind: 'job', job: { id: 3 } })
+      expect(log.matching('debug')).toEqual([
+        'debug: GET /prefix/api/v1/run/web%20app/latest?done=true&layertoken=*** -> HTTP 302, redirected to /moved/prefix/api/v1/run/web%20app/latest?done=true&layertoken=***',
+        expect.stringMatching(
+          /^debug: GET \/prefix\/api\/v1\/run\/web%20app\/latest\?done=true&layertoken=\*\*\* -> HTTP 200 in \d+ ms \(attempt 1\)$/
+        )
+      ])
+      expect(log.matching('info')).toEqual([])
+      expectNoKey(log.text())
+    })
+
+    it('fails at once on a redirect loop within the origin, naming it', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(307, { Location: `/loop?layertoken=${ENCODED}` }).end()))
+      const { client } = over(api.origin)
+      const error = await rejection(client.latest({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI at ${api.origin} redirected the request more than 3 times (a redirect loop, last HTTP 307 to ${api.origin}/loop): check the api-url input.`
+      )
+      expect(api.seen).toHaveLength(4)
+    })
+  })
+
+  describe('bodies', () => {
+    const huge: Handler = (_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(2 * 1024 * 1024) })
+      response.end(
+        `{"status":"ok","job":${JSON.stringify(job(66, 'SUCCEEDED'))},"pad":"${'x'.repeat(2 * 1024 * 1024 - 100)}"}`.slice(
+          0,
+          2 * 1024 * 1024
+        )
+      )
+    }
+
+    it('retries a read whose answer is larger than 1 MiB, never using it', async () => {
+      const api = await serve(httpServer(inTurn(huge, answer(5))))
+      const { client, log } = over(api.origin)
+      await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 5 } })
+      expect(log.matching('info')).toEqual(['info: Poll: the answer was larger than 1 MiB and was not read (attempt 1); retrying in 0.8s'])
+    })
+
+    it('does not send the create again after an answer larger than 1 MiB: it may have created a job', async () => {
+      const api = await serve(httpServer(inTurn(huge, answer(5, 'NEW'))))
+      const { client } = over(api.origin)
+      await expect(client.post({})).resolves.toEqual({ kind: 'ambiguous', reason: 'the answer was larger than 1 MiB and was not read' })
+      expect(api.seen).toHaveLength(1)
+    })
+
+    it('retries a read whose answer was cut short at once, not after the request timeout', async () => {
+      let connection = 0
+      const api = await serve(
+        rawServer((socket: Socket) => {
+          const body = jobBody(8)
+          if (connection++ === 0) socket.end(`HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n${body.slice(0, 10)}`)
+          else socket.end(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+        })
+      )
+      const { client, log } = over(api.origin)
+      const started = Date.now()
+      await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 8 } })
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(log.matching('info')).toEqual([
+        'info: Poll: the connection closed before the whole answer arrived (attempt 1); retrying in 0.8s'
+      ])
+    })
+  })
+
+  describe('proxies', () => {
+    let restore: () => void = () => undefined
+    beforeEach(() => {
+      restore = setEnv({ HTTPS_PROXY: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined })
+    })
+    afterEach(() => restore())
+
+    it('fails at once, naming the proxy and its variable but not its credentials, when the proxy wants credentials', async () => {
+      const proxy = await serve(connectProxy(407))
+      process.env.HTTPS_PROXY = `http://proxy-user:pr0xy-pass@127.0.0.1:${proxy.port}`
+      const { client, clock } = over('https://layerci.invalid')
+      const error = await rejection(client.post({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI could not be reached at https://layerci.invalid: the proxy 127.0.0.1:${proxy.port} (from HTTPS_PROXY) answered HTTP 407 (Proxy Authentication Required) to the tunnel request (CONNECT). Check the proxy credentials in HTTPS_PROXY, or add the API's host to no_proxy.`
+      )
+      expect(proxy.connects).toHaveLength(1)
+      expect(clock.sleeps).toEqual([])
+    })
+
+    it('fails as fast as an unreachable API when the proxy cannot be reached, and never calls a create ambiguous', async () => {
+      const port = await closedPort()
+      process.env.HTTPS_PROXY = `http://proxy-user:pr0xy-pass@127.0.0.1:${port}`
+      const { client, clock } = over('https://layerci.invalid', 3_600_000)
+      const error = await rejection(client.post({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        `LayerCI could not be reached at https://layerci.invalid: the proxy 127.0.0.1:${port} (from HTTPS_PROXY) refused the connection. Check HTTPS_PROXY and no_proxy, or run again when the proxy is back.`
+      )
+      expect(clock.time - Date.UTC(2026, 0, 1)).toBeLessThan(10_000)
+    })
+  })
+
+  describe('Retry-After', () => {
+    it('fails the create at once when LayerCI asks to wait past the deadline, saying no job was created', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(429, { 'Retry-After': '120' }).end()))
+      const { client, clock } = over(api.origin, 60_000)
+      const error = await rejection(client.post({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toBe(
+        'LayerCI answered HTTP 429 and asked to wait 2m00s before sending the create request again, longer than the 1m00s left before the timeout: no job was created, as HTTP 429 means the server did not act on the request.'
+      )
+      expect(clock.sleeps).toEqual([])
+      expect(api.seen).toHaveLength(1)
+    })
+
+    it('gives up a read at once when LayerCI asks to wait past the deadline, naming both durations', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(503, { 'Retry-After': '90' }).end()))
+      const { client, clock } = over(api.origin, 30_000)
+      const error = await rejection(client.latest({}, 'Poll'))
+      expect(error).toBeInstanceOf(DeadlineError)
+      expect((error as DeadlineError).lastProblem).toBe(
+        'Poll: LayerCI answered HTTP 503 and asked to wait 1m30s, longer than the 30s left before the timeout'
+      )
+      expect(clock.sleeps).toEqual([])
+    })
+
+    it('never sleeps past the deadline because of Retry-After', async () => {
+      const api = await serve(httpServer((_, response) => response.writeHead(429, { 'Retry-After': '25' }).end()))
+      const { client, clock } = over(api.origin, 60_000)
+      const error = await rejection(client.post({}))
+      expect((error as ApiError).message).toMatch(
+        /^LayerCI answered HTTP 429 and asked to wait 25s .* than the 10s left before the timeout: no job was created/
+      )
+      expect(clock.sleeps).toEqual([25_000, 25_000])
+      expect(api.seen).toHaveLength(3)
+    })
   })
 })

@@ -5,11 +5,20 @@
  */
 import { parseAnswer, classifyErrorText, type Answer, type Job, type Runner } from './api.js'
 import type { Clock } from './clock.js'
+import { formatDuration } from './duration.js'
 import { ApiError, DeadlineError } from './errors.js'
 import type { Log } from './log.js'
 import { makeRedactor, type Redactor } from './redact.js'
 import type { Flavor } from './settings.js'
-import { NetworkError, type HttpResponse, type Transport } from './transport.js'
+import {
+  MAX_REDIRECTS,
+  NetworkError,
+  ProxyError,
+  parseRetryAfter,
+  type HttpResponse,
+  type RefusedRedirect,
+  type Transport
+} from './transport.js'
 
 export interface ClientOptions {
   apiUrl: string
@@ -61,23 +70,12 @@ type Verdict =
 
 const RETRY_AFTER_STATUSES = new Set([429, 503])
 
-/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = (Array.isArray(value) ? value[0] : value)?.trim()
-  if (!text) return undefined
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000
-  const date = Date.parse(text)
-  if (Number.isNaN(date)) return undefined
-  return Math.max(0, date - now)
-}
-
 export class LayerCiClient {
   readonly redact: Redactor
   /** The last transient problem seen, for the timeout message. */
   lastProblem: string | undefined
   /** Requests sent, by method: the benchmark and the tests read these. */
   readonly sent = { GET: 0, POST: 0 }
-  private readonly notBefore = new Map<string, number>()
   private readonly random: () => number
   private readonly maxBackoffMs: number
   private readonly requestTimeoutCapMs: number
@@ -115,6 +113,64 @@ export class LayerCiClient {
 
   private unknownRepositoryMessage(statusCode: number, text?: string): string {
     return `Repository "${this.options.repoName}" was not found for this API key (HTTP ${statusCode}${text ? `: ${text}` : ''}).`
+  }
+
+  /**
+   * Text the server chose (a Location header...), made safe to put in a message or a log line.
+   * Every such text goes through here.
+   */
+  private serverText(text: string): string {
+    return this.redact(text)
+  }
+
+  /** A redirect target as a message names it: without its query (which may hold the key) or credentials. */
+  private redirectTarget(location: string): string {
+    let target: URL
+    try {
+      target = new URL(location)
+    } catch {
+      return `"${this.serverText(location.slice(0, 200))}"`
+    }
+    target.search = ''
+    target.hash = ''
+    target.username = ''
+    target.password = ''
+    return this.serverText(target.href)
+  }
+
+  /**
+   * A redirect the transport did not follow. A create is never sent twice, and the key (in the
+   * URL) is never sent to another origin: either way the user has to fix api-url.
+   */
+  private judgeRedirect(method: 'GET' | 'POST', redirect: RefusedRedirect): Verdict {
+    const code = redirect.statusCode
+    const where = this.redirectTarget(redirect.location)
+    const origin = new URL(this.options.apiUrl).origin
+    if (method === 'POST') {
+      // 303 See Other says the server acted on the request and points at the result.
+      if (code === 303) return { kind: 'ambiguous', reason: `HTTP 303, a redirect to ${where} that was not followed` }
+      return {
+        kind: 'fatal',
+        message: `LayerCI at ${origin} answered the create request with HTTP ${code}, a redirect to ${where}; the request was not sent there, so no job was created by the redirected request: change the api-url input to the API's address.`
+      }
+    }
+    switch (redirect.why) {
+      case 'too-many':
+        return {
+          kind: 'fatal',
+          message: `LayerCI at ${origin} redirected the request more than ${MAX_REDIRECTS} times (a redirect loop, last HTTP ${code} to ${where}): check the api-url input.`
+        }
+      case 'unreadable':
+        return {
+          kind: 'fatal',
+          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where}, which is not a URL: check the api-url input.`
+        }
+      default:
+        return {
+          kind: 'fatal',
+          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where} on another origin; it was not followed, so the API key was not sent there: change the api-url input to the API's address.`
+        }
+    }
   }
 
   private judgeGet(response: HttpResponse): Verdict {
@@ -200,15 +256,16 @@ export class LayerCiClient {
     what: string
   ): Promise<Verdict & { kind: 'answer' | 'ambiguous' }> {
     const { clock, log, transport } = this.options
-    const endpoint = `${method} ${path}`
-    const judge = method === 'GET' ? this.judgeGet.bind(this) : this.judgePost.bind(this)
+    const judge = (response: HttpResponse): Verdict =>
+      response.refusedRedirect
+        ? this.judgeRedirect(method, response.refusedRedirect)
+        : method === 'GET'
+          ? this.judgeGet(response)
+          : this.judgePost(response)
+    const pathOf = (url: string): string => this.redact(url.slice(new URL(url).origin.length))
     let unreachableSince: number | undefined
+    let proxyVariable: string | undefined
     for (let attempt = 1; ; attempt++) {
-      const wait = (this.notBefore.get(endpoint) ?? 0) - clock.now()
-      if (wait > 0) {
-        if (clock.now() + wait >= this.deadline) throw new DeadlineError(this.lastProblem)
-        await clock.sleep(wait)
-      }
       const timeLeft = this.deadline - clock.now()
       if (timeLeft <= 0) throw new DeadlineError(this.lastProblem)
       const url = this.url(path, query)
@@ -220,6 +277,9 @@ export class LayerCiClient {
       try {
         const request = { method, url, timeoutMs: Math.min(this.requestTimeoutCapMs, timeLeft) }
         const response = await transport.send(body === undefined ? request : { ...request, body })
+        for (const hop of response.redirects ?? []) {
+          log.debug(`${method} ${pathOf(hop.from)} -> HTTP ${hop.statusCode}, redirected to ${this.serverText(pathOf(hop.to))}`)
+        }
         statusText = `HTTP ${response.statusCode}`
         this.reached = true
         verdict = judge(response)
@@ -227,12 +287,20 @@ export class LayerCiClient {
         const network = error instanceof NetworkError ? error : new NetworkError(this.redact(String(error)), 'EUNKNOWN', true)
         statusText = network.message
         const reason = this.redact(network.message)
-        verdict = method === 'POST' && network.sent ? { kind: 'ambiguous', reason } : { kind: 'retry', reason }
+        if (network instanceof ProxyError && network.connectStatus === 407) {
+          // Credentials do not appear by waiting.
+          verdict = {
+            kind: 'fatal',
+            message: `LayerCI could not be reached at ${new URL(this.options.apiUrl).origin}: ${reason}. Check the proxy credentials in ${network.variable}, or add the API's host to no_proxy.`
+          }
+        } else {
+          verdict = method === 'POST' && network.sent ? { kind: 'ambiguous', reason } : { kind: 'retry', reason }
+        }
         unreachable = !network.sent && !this.reached
         if (unreachable) unreachableSince ??= started
+        proxyVariable = network instanceof ProxyError ? network.variable : undefined
       }
-      const pathAndQuery = this.redact(url.slice(new URL(url).origin.length))
-      log.debug(`${method} ${pathAndQuery} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
+      log.debug(`${method} ${pathOf(url)} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
       if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message))
       if (verdict.kind === 'ambiguous') return { kind: 'ambiguous', reason: this.redact(verdict.reason) }
       if (verdict.kind === 'answer') {
@@ -241,13 +309,29 @@ export class LayerCiClient {
         return verdict
       }
       this.lastProblem = `${what}: ${this.redact(verdict.reason)}`
-      if (verdict.retryAfterMs !== undefined) this.notBefore.set(endpoint, clock.now() + verdict.retryAfterMs)
+      if (verdict.retryAfterMs !== undefined && clock.now() + verdict.retryAfterMs >= this.deadline) {
+        // The server asked for a pause the deadline does not allow: fail now rather than wait for nothing.
+        const asked = `LayerCI answered ${verdict.reason} and asked to wait ${formatDuration(verdict.retryAfterMs)}`
+        const left = `longer than the ${formatDuration(this.deadline - clock.now())} left before the timeout`
+        if (method === 'POST') {
+          throw new ApiError(
+            this.redact(
+              `${asked} before sending the create request again, ${left}: no job was created, as ${verdict.reason} means the server did not act on the request.`
+            )
+          )
+        }
+        this.lastProblem = `${what}: ${this.redact(`${asked}, ${left}`)}`
+        throw new DeadlineError(this.lastProblem)
+      }
       const delay = this.backoff(attempt, verdict.retryAfterMs)
       if (unreachable && unreachableSince !== undefined) {
         const next = clock.now() + delay
         if (next - unreachableSince >= this.unreachableBudgetMs || next >= this.deadline) {
+          const origin = new URL(this.options.apiUrl).origin
           throw new ApiError(
-            `LayerCI could not be reached at ${new URL(this.options.apiUrl).origin}: ${this.redact(verdict.reason)}. Check api-url, or run again when the service is back.`
+            proxyVariable === undefined
+              ? `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check api-url, or run again when the service is back.`
+              : `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check ${proxyVariable} and no_proxy, or run again when the proxy is back.`
           )
         }
       }

@@ -1,0 +1,277 @@
+/**
+ * The HTTP transport against real servers on 127.0.0.1: redirects, body limits, cut-short and
+ * stalled bodies, and proxies that refuse or cannot be reached.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import type { Socket } from 'node:net'
+import { HttpClientTransport, MAX_BODY_BYTES, MAX_REDIRECTS, NetworkError, ProxyError, type HttpRequest } from '../src/transport.js'
+import { closedPort, connectProxy, httpServer, rawServer, setEnv, type TestServer } from '../__fixtures__/servers.js'
+
+const KEY = 'k3y-s3cret'
+const transport = new HttpClientTransport('transport-test')
+const servers: TestServer[] = []
+
+async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
+  const started = await server
+  servers.push(started)
+  return started
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+function get(url: string, timeoutMs = 10_000): HttpRequest {
+  return { method: 'GET', url, timeoutMs }
+}
+
+/** Runs `send` and returns what it threw, with the time it took. */
+async function failure(request: HttpRequest): Promise<{ error: unknown; ms: number }> {
+  const started = Date.now()
+  const error = await transport.send(request).then(
+    (response) => new Error(`answered HTTP ${response.statusCode}`),
+    (caught: unknown) => caught
+  )
+  return { error, ms: Date.now() - started }
+}
+
+describe('HttpClientTransport redirects', () => {
+  it.each<[string, (a: TestServer, b: TestServer) => string]>([
+    ['another port', (_, b) => `${b.origin}/api/v1/run/r/latest?layertoken=${KEY}`],
+    ['another host name', (_, b) => `http://localhost:${b.port}/api/v1/run/r/latest?layertoken=${KEY}`],
+    ['another scheme', (a) => `https://127.0.0.1:${a.port}/api/v1/run/r/latest?layertoken=${KEY}`]
+  ])('does not follow a GET redirected to %s: the key is never sent there', async (_, target) => {
+    const other = await serve(httpServer((__, response) => response.end('{}')))
+    const api: TestServer = await serve(
+      httpServer((__, response) => response.writeHead(302, { Location: target(api, other) }).end('moved'))
+    )
+    const response = await transport.send(get(`${api.origin}/api/v1/run/r/latest?layertoken=${KEY}`))
+    expect(response.statusCode).toBe(302)
+    expect(response.refusedRedirect).toEqual({ statusCode: 302, location: target(api, other), why: 'other-origin' })
+    expect(response.body).toBe('')
+    expect(other.connections).toBe(0)
+    expect(api.seen).toHaveLength(1)
+  })
+
+  it.each([301, 302, 303, 307, 308])('sends a POST once when it is answered with HTTP %d', async (status) => {
+    const api = await serve(httpServer((__, response) => response.writeHead(status, { Location: '/api/v1/run/r' }).end()))
+    const response = await transport.send({
+      method: 'POST',
+      url: `${api.origin}/api/v1/run/r?layertoken=${KEY}`,
+      body: '{"branch":"main"}',
+      timeoutMs: 10_000
+    })
+    expect(response.refusedRedirect).toEqual({ statusCode: status, location: `${api.origin}/api/v1/run/r`, why: 'not-get' })
+    expect(api.seen.map((seen) => `${seen.method} ${seen.body}`)).toEqual(['POST {"branch":"main"}'])
+  })
+
+  it('follows a relative Location within the origin for a GET, using its query as the server gave it', async () => {
+    const api = await serve(
+      httpServer((request, response) => {
+        if (request.url?.startsWith('/old')) response.writeHead(301, { Location: `/new/latest?moved=1&layertoken=${KEY}` }).end()
+        else response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}')
+      })
+    )
+    const response = await transport.send(get(`${api.origin}/old/latest?layertoken=${KEY}`))
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toBe('{"status":"ok"}')
+    expect(response.redirects).toEqual([
+      { statusCode: 301, from: `${api.origin}/old/latest?layertoken=${KEY}`, to: `${api.origin}/new/latest?moved=1&layertoken=${KEY}` }
+    ])
+    expect(api.seen.map((seen) => seen.url)).toEqual([`/old/latest?layertoken=${KEY}`, `/new/latest?moved=1&layertoken=${KEY}`])
+  })
+
+  it(`stops a redirect loop after ${MAX_REDIRECTS} redirects`, async () => {
+    const api = await serve(httpServer((__, response) => response.writeHead(307, { Location: 'loop' }).end()))
+    const response = await transport.send(get(`${api.origin}/api/loop`))
+    expect(response.refusedRedirect).toMatchObject({ statusCode: 307, location: `${api.origin}/api/loop`, why: 'too-many' })
+    expect(response.redirects).toHaveLength(MAX_REDIRECTS)
+    expect(api.seen).toHaveLength(MAX_REDIRECTS + 1)
+  })
+
+  it('reports a Location that is not a URL instead of requesting it', async () => {
+    const api = await serve(httpServer((__, response) => response.writeHead(302, { Location: 'http://[broken' }).end()))
+    const response = await transport.send(get(`${api.origin}/api`))
+    expect(response.refusedRedirect).toEqual({ statusCode: 302, location: 'http://[broken', why: 'unreadable' })
+    expect(api.seen).toHaveLength(1)
+  })
+})
+
+describe('HttpClientTransport bodies', () => {
+  it('decodes a body split inside a UTF-8 character', async () => {
+    const bytes = Buffer.from('{"text":"é"}')
+    const cut = bytes.indexOf(0xc3) + 1
+    const api = await serve(
+      httpServer((__, response) => {
+        response.write(bytes.subarray(0, cut))
+        setTimeout(() => response.end(bytes.subarray(cut)), 20)
+      })
+    )
+    expect((await transport.send(get(api.origin))).body).toBe('{"text":"é"}')
+  })
+
+  it('reads a body of exactly 1 MiB', async () => {
+    const body = 'x'.repeat(MAX_BODY_BYTES)
+    const api = await serve(httpServer((__, response) => response.end(body)))
+    expect((await transport.send(get(api.origin))).body).toHaveLength(MAX_BODY_BYTES)
+  })
+
+  it('abandons a streamed body past 1 MiB at once, as a transient fault, and closes the connection', async () => {
+    let written = 0
+    let closed = false
+    const api = await serve(
+      httpServer((__, response) => {
+        const chunk = Buffer.alloc(64 * 1024, 'x')
+        response.on('close', () => (closed = true))
+        const pump = (): void => {
+          while (!closed && written < 50 * 1024 * 1024) {
+            written += chunk.length
+            if (!response.write(chunk)) {
+              response.once('drain', pump)
+              return
+            }
+          }
+          if (!closed) response.end()
+        }
+        pump()
+      })
+    )
+    const { error, ms } = await failure(get(api.origin))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'EBODYTOOLARGE', sent: true, message: 'the answer was larger than 1 MiB and was not read' })
+    expect(ms).toBeLessThan(2000)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(closed).toBe(true)
+    expect(written).toBeLessThan(50 * 1024 * 1024)
+  })
+
+  it('abandons a body whose Content-Length announces more than 1 MiB without waiting for it', async () => {
+    let closed = false
+    const api = await serve(
+      rawServer((socket: Socket) => {
+        socket.on('close', () => (closed = true))
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n{"status":`)
+      })
+    )
+    const { error, ms } = await failure(get(api.origin))
+    expect(error).toMatchObject({ code: 'EBODYTOOLARGE', sent: true })
+    expect(ms).toBeLessThan(1000)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(closed).toBe(true)
+  })
+
+  it.each<[string, string]>([
+    ['before Content-Length bytes arrived', 'Content-Length: 100\r\n\r\n{"status":'],
+    ['before the last chunk', 'Transfer-Encoding: chunked\r\n\r\na\r\n{"status":\r\n']
+  ])('fails at once, as a transient fault, when the connection closes %s', async (_, rest) => {
+    const api = await serve(rawServer((socket: Socket) => socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n${rest}`)))
+    const { error, ms } = await failure(get(api.origin, 20_000))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'ETRUNCATED', sent: true, message: 'the connection closed before the whole answer arrived' })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('times out a server that sends the headers and part of the body and then stalls, and drops the connection', async () => {
+    let closedAt: number | undefined
+    const api = await serve(
+      rawServer((socket: Socket) => {
+        socket.on('close', () => (closedAt = Date.now()))
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"status":')
+      })
+    )
+    const started = Date.now()
+    const { error, ms } = await failure(get(api.origin, 400))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', sent: true, message: 'the request timed out' })
+    expect(ms).toBeGreaterThanOrEqual(390)
+    expect(ms).toBeLessThan(1000)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect((closedAt ?? Infinity) - started).toBeLessThan(1000)
+  })
+
+  it('times out a server that never answers', async () => {
+    const api = await serve(rawServer(() => undefined))
+    const { error, ms } = await failure(get(api.origin, 300))
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', sent: true })
+    expect(ms).toBeLessThan(1000)
+  })
+})
+
+describe('HttpClientTransport proxies', () => {
+  let restore: () => void = () => undefined
+  beforeEach(() => {
+    restore = setEnv({
+      HTTPS_PROXY: undefined,
+      https_proxy: undefined,
+      HTTP_PROXY: undefined,
+      http_proxy: undefined,
+      NO_PROXY: undefined,
+      no_proxy: undefined
+    })
+  })
+  afterEach(() => restore())
+
+  // Loopback targets bypass the proxy in http-client: the API's host name must not be loopback.
+  // It never resolves: the proxy refuses before anything would connect to it.
+  it.each<[string, string, string]>([
+    ['HTTPS_PROXY', 'https://layerci.invalid', 'layerci.invalid:443'],
+    ['https_proxy', 'https://layerci.invalid', 'layerci.invalid:443'],
+    ['HTTP_PROXY', 'http://layerci.invalid', 'layerci.invalid:80']
+  ])('a proxy from %s that answers CONNECT with 407 fails naming it, never its credentials', async (variable, api, target) => {
+    const proxy = await serve(connectProxy(407))
+    process.env[variable] = `http://proxy-user:pr0xy-pass@127.0.0.1:${proxy.port}`
+    const { error, ms } = await failure(get(`${api}/api/v1/run/r/latest?layertoken=${KEY}`))
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({
+      message: `the proxy 127.0.0.1:${proxy.port} (from ${variable}) answered HTTP 407 (Proxy Authentication Required) to the tunnel request (CONNECT)`,
+      proxy: `127.0.0.1:${proxy.port}`,
+      variable,
+      connectStatus: 407,
+      sent: false
+    })
+    expect((error as Error).message).not.toMatch(/proxy-user|pr0xy-pass/)
+    expect(proxy.connects).toEqual([target])
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('a proxy (written without a scheme) that answers CONNECT with another error status fails the same way', async () => {
+    const proxy = await serve(connectProxy(502))
+    process.env.HTTPS_PROXY = `127.0.0.1:${proxy.port}`
+    const { error } = await failure(get('https://layerci.invalid/api'))
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({
+      message: `the proxy 127.0.0.1:${proxy.port} (from HTTPS_PROXY) answered HTTP 502 to the tunnel request (CONNECT)`,
+      connectStatus: 502,
+      sent: false
+    })
+  })
+
+  it('a proxy that cannot be reached fails at once, naming it, as not sent', async () => {
+    const port = await closedPort()
+    process.env.HTTPS_PROXY = `http://proxy-user:pr0xy-pass@127.0.0.1:${port}`
+    const { error, ms } = await failure(get(`https://layerci.invalid/api/v1/run/r/latest?layertoken=${KEY}`))
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({
+      message: `the proxy 127.0.0.1:${port} (from HTTPS_PROXY) refused the connection`,
+      variable: 'HTTPS_PROXY',
+      connectStatus: undefined,
+      sent: false
+    })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('lets go of a proxy that never answers CONNECT when the request times out', async () => {
+    let closed = false
+    const proxy = await serve(
+      rawServer((socket: Socket) => {
+        socket.on('close', () => (closed = true))
+      })
+    )
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${proxy.port}`
+    const { error, ms } = await failure(get('https://layerci.invalid/api', 300))
+    expect(error).toMatchObject({ code: 'ETIMEDOUT' })
+    expect(ms).toBeLessThan(1000)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(closed).toBe(true)
+  })
+})
