@@ -86,6 +86,14 @@ describe('package.json', () => {
     expect(pkg.homepage).toBe(`https://github.com/${slug ?? ''}#readme`)
     expect(pkg.bugs).toEqual({ url: `https://github.com/${slug ?? ''}/issues` })
     expect(pkg.keywords).toEqual(expect.arrayContaining(['layerci', 'github-actions', 'cli']))
+    // In README's code blocks, every repository named in a `uses:` or a GitHub URL is this one.
+    const code = readme
+      .split(/^```.*$/m)
+      .filter((_, index) => index % 2 === 1)
+      .join('\n')
+    const named = [...code.matchAll(/github\.com\/([\w.-]+\/[\w.-]+)|uses: ([\w.-]+\/[\w.-]+)@/g)].map((match) => match[1] ?? match[2])
+    expect(named.length).toBeGreaterThanOrEqual(5)
+    expect(new Set(named)).toEqual(new Set([slug]))
   })
 
   it('holds the only copy of the version: src/version.ts has no version literal', () => {
