@@ -1,9 +1,7 @@
-/** runCli in-process: the live status line, flag names in messages, the version. */
+/** runCli in-process: the live status line, flag names in messages. */
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
 import { runCli, type CliIo } from '../src/cli-main.js'
 import { cliDefaults, defaultRepository } from '../src/ci-env.js'
-import { VERSION } from '../src/version.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
 
@@ -47,10 +45,6 @@ describe('runCli', () => {
     const terminal = io({ LAYERCI_TOKEN: 'k' }, false)
     expect(await runCli([], terminal)).toBe(2)
     expect(terminal.err.join('')).toContain('--repository is required')
-  })
-
-  it('VERSION matches package.json', () => {
-    expect(VERSION).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version)
   })
 })
 

@@ -75,6 +75,20 @@ describe('parseSettings', () => {
     expect(settings.notes).toEqual([`ref defaults to ${'f'.repeat(40)} (pull_request head)`])
   })
 
+  it('says where each default came from when ref and branch came from different places', () => {
+    const defaults = (): SourceDefaults => ({
+      ref: 'a'.repeat(40),
+      branch: 'feature-y',
+      origin: 'the git checkout for the ref, Buildkite variables for the branch',
+      refOrigin: 'the git checkout',
+      branchOrigin: 'Buildkite variables'
+    })
+    expect(parseSettings(base, defaults).notes).toEqual([
+      `ref defaults to ${'a'.repeat(40)} (the git checkout)`,
+      'branch defaults to feature-y (Buildkite variables)'
+    ])
+  })
+
   it('does not look up defaults when waiting for an existing job', () => {
     const defaults = jest.fn(noDefaults)
     expect(parseSettings({ ...base, 'job-id': '42' }, defaults).jobId).toBe(42)

@@ -165,8 +165,15 @@ export class FakeLayerCi {
     return `http://127.0.0.1:${this.port}`
   }
 
+  /** Listens on 127.0.0.1; rejects when the port cannot be listened on (in use, not allowed). */
   async start(port = 0): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve))
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject)
+        resolve()
+      })
+    })
     const address = this.server.address()
     this.port = typeof address === 'object' && address ? address.port : port
     return this

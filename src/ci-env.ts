@@ -24,41 +24,89 @@ export function gitIn(cwd: string): Git {
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim())
 
-function fromCi(env: Env): SourceDefaults | undefined {
-  if (env.GITLAB_CI) {
-    const branch =
-      nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) ??
-      nonEmpty(env.CI_COMMIT_BRANCH) ??
-      (env.CI_COMMIT_TAG ? nonEmpty(env.CI_DEFAULT_BRANCH) : undefined)
-    return { ref: nonEmpty(env.CI_COMMIT_SHA), branch, origin: 'GitLab CI variables' }
+/** What a CI system's variables say. */
+interface CiDefaults {
+  ref?: string
+  branch?: string
+  /** Where ref and branch come from, e.g. "GitLab CI variables". */
+  origin: string
+  /** Whether HEAD of the checkout is the commit to build, to fill a missing ref from. */
+  headIsTheCommit: boolean
+}
+
+/** GitLab pipelines that build a merge commit of their own instead of the source branch's head. */
+const GITLAB_MERGE_PIPELINES: Record<string, string> = { merged_result: 'merged results pipeline', merge_train: 'merge train pipeline' }
+
+function gitlab(env: Env): CiDefaults {
+  const mergePipeline = GITLAB_MERGE_PIPELINES[env.CI_MERGE_REQUEST_EVENT_TYPE ?? '']
+  if (mergePipeline !== undefined) {
+    // CI_COMMIT_SHA and the checkout's HEAD are a merge commit GitLab made for this pipeline,
+    // which LayerCI has never seen: build the source branch's head instead.
+    return {
+      ref: nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA),
+      branch: nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME),
+      origin: `GitLab merge request source branch (${mergePipeline})`,
+      headIsTheCommit: false
+    }
   }
+  const branch =
+    nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) ??
+    nonEmpty(env.CI_COMMIT_BRANCH) ??
+    (env.CI_COMMIT_TAG ? nonEmpty(env.CI_DEFAULT_BRANCH) : undefined)
+  return { ref: nonEmpty(env.CI_COMMIT_SHA), branch, origin: 'GitLab CI variables', headIsTheCommit: true }
+}
+
+function fromCi(env: Env): CiDefaults | undefined {
+  if (env.GITLAB_CI) return gitlab(env)
   if (env.JENKINS_URL) {
     const branch =
       nonEmpty(env.CHANGE_BRANCH) ?? nonEmpty(env.BRANCH_NAME) ?? nonEmpty(env.GIT_BRANCH)?.replace(/^(origin|refs\/heads)\//, '')
-    return { ref: nonEmpty(env.GIT_COMMIT), branch: env.TAG_NAME ? undefined : branch, origin: 'Jenkins variables' }
+    return { ref: nonEmpty(env.GIT_COMMIT), branch: env.TAG_NAME ? undefined : branch, origin: 'Jenkins variables', headIsTheCommit: true }
   }
   if (env.CIRCLECI) {
-    return { ref: nonEmpty(env.CIRCLE_SHA1), branch: nonEmpty(env.CIRCLE_BRANCH), origin: 'CircleCI variables' }
+    return { ref: nonEmpty(env.CIRCLE_SHA1), branch: nonEmpty(env.CIRCLE_BRANCH), origin: 'CircleCI variables', headIsTheCommit: true }
   }
   if (env.BUILDKITE) {
     const commit = nonEmpty(env.BUILDKITE_COMMIT)
     return {
       ref: commit === 'HEAD' ? undefined : commit,
       branch: env.BUILDKITE_TAG ? undefined : nonEmpty(env.BUILDKITE_BRANCH),
-      origin: 'Buildkite variables'
+      origin: 'Buildkite variables',
+      headIsTheCommit: true
     }
   }
   return undefined
 }
 
-/** ref and branch for the CLI; missing pieces are filled from the git checkout. */
+const CHECKOUT = 'the git checkout'
+
+/**
+ * ref and branch for the CLI. Outside a known CI system both come from the git checkout; inside
+ * one, from its variables, with a missing ref filled from HEAD where HEAD is the commit to build.
+ * A CI system that names no branch (a tag) gets none from git either: the checkout is detached.
+ */
 export function cliDefaults(env: Env, git: Git, github: () => SourceDefaults = () => eventDefaults()): SourceDefaults {
   if (env.GITHUB_ACTIONS === 'true') return github()
   const ci = fromCi(env)
-  const ref = ci?.ref ?? git(['rev-parse', 'HEAD'])
-  const branch = ci?.branch ?? (ci ? undefined : git(['symbolic-ref', '--short', '-q', 'HEAD']))
-  const origin = ci ? (ci.ref && ci.branch ? ci.origin : `${ci.origin} and the git checkout`) : 'the git checkout'
-  return { ref, branch, origin }
+  if (ci === undefined) {
+    const result: SourceDefaults = {
+      ref: git(['rev-parse', 'HEAD']),
+      branch: git(['symbolic-ref', '--short', '-q', 'HEAD']),
+      origin: CHECKOUT
+    }
+    return withFieldOrigins(result, CHECKOUT, CHECKOUT)
+  }
+  const gitRef = ci.ref === undefined && ci.headIsTheCommit ? git(['rev-parse', 'HEAD']) : undefined
+  const ref = ci.ref ?? gitRef
+  const refOrigin = gitRef === undefined ? ci.origin : CHECKOUT
+  const origin = ci.branch === undefined || refOrigin === ci.origin ? refOrigin : `${CHECKOUT} for the ref, ${ci.origin} for the branch`
+  return withFieldOrigins({ ref, branch: ci.branch, origin }, refOrigin, ci.origin)
+}
+
+function withFieldOrigins(defaults: SourceDefaults, refOrigin: string, branchOrigin: string): SourceDefaults {
+  if (defaults.ref !== undefined) defaults.refOrigin = refOrigin
+  if (defaults.branch !== undefined) defaults.branchOrigin = branchOrigin
+  return defaults
 }
 
 /** The repository when --repository is not given: GitHub's, GitLab's or CircleCI's variables. */

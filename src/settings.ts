@@ -33,6 +33,10 @@ export interface SourceDefaults {
   branch?: string
   /** Says where the defaults came from, for the log: "pull_request head", "git checkout". */
   origin: string
+  /** Where `ref` came from, when it differs from `origin`'s wording for both. */
+  refOrigin?: string
+  /** Where `branch` came from, when it differs from `origin`'s wording for both. */
+  branchOrigin?: string
 }
 
 export interface Settings {
@@ -227,11 +231,11 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
     const found = defaults()
     if (ref === '' && found.ref) {
       ref = found.ref
-      notes.push(`ref defaults to ${ref} (${found.origin})`)
+      notes.push(`ref defaults to ${ref} (${found.refOrigin ?? found.origin})`)
     }
     if (branch === '' && found.branch) {
       branch = found.branch
-      notes.push(`branch defaults to ${branch} (${found.origin})`)
+      notes.push(`branch defaults to ${branch} (${found.branchOrigin ?? found.origin})`)
     }
   }
   if (ref !== '') checkRefLike('ref', ref, 'a commit SHA or ref')

@@ -1,2 +1,7 @@
-/** The version of this package; a test keeps it equal to package.json's. */
-export const VERSION = '1.0.0'
+/**
+ * The version of this package. package.json holds the only copy: the bundler inlines it at build
+ * time, so a release bumps package.json alone.
+ */
+import pkg from '../package.json' with { type: 'json' }
+
+export const VERSION: string = pkg.version

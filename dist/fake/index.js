@@ -28,7 +28,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   S7: () => (/* reexport */ DEFAULT_SCHEDULE),
   CM: () => (/* reexport */ DEFAULT_TOKEN),
   PL: () => (/* reexport */ FakeLayerCi),
+  u_: () => (/* binding */ USAGE),
   AQ: () => (/* reexport */ internalStatus),
+  iW: () => (/* binding */ main),
+  Il: () => (/* binding */ parseFakeArgs),
   bL: () => (/* reexport */ scheduleTo)
 });
 
@@ -110,8 +113,15 @@ class FakeLayerCi {
     get url() {
         return `http://127.0.0.1:${this.port}`;
     }
+    /** Listens on 127.0.0.1; rejects when the port cannot be listened on (in use, not allowed). */
     async start(port = 0) {
-        await new Promise((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+        await new Promise((resolve, reject) => {
+            this.server.once('error', reject);
+            this.server.listen(port, '127.0.0.1', () => {
+                this.server.off('error', reject);
+                resolve();
+            });
+        });
         const address = this.server.address();
         this.port = typeof address === 'object' && address ? address.port : port;
         return this;
@@ -392,42 +402,139 @@ class FakeLayerCi {
 ;// CONCATENATED MODULE: ./fake/index.ts
 /**
  * The fake LayerCI as a module (tests, demo, benchmark) and as a command, for a workflow step or
- * a shell: `node dist/fake/index.js [--port N] [--dialect layerci|webappio] [--outcome STATUS]
- * [--duration MS]`. It prints `LAYERCI_URL=...` and `LAYERCI_TOKEN=...` and serves until stopped.
+ * a shell: `node dist/fake/index.js --help`. It prints `LAYERCI_URL=...` and `LAYERCI_TOKEN=...`
+ * and serves until stopped. Importing it starts nothing.
  */
 
 
 
 
-async function main() {
-    const { values } = (0,external_node_util_namespaceObject.parseArgs)({
-        options: {
-            port: { type: 'string', default: '0' },
-            dialect: { type: 'string', default: 'layerci' },
-            outcome: { type: 'string', default: 'SUCCEEDED' },
-            duration: { type: 'string', default: '1500' },
-            repository: { type: 'string', default: 'layerci-example' },
-            owner: { type: 'string', default: 'fake-owner' }
-        }
-    });
-    const fake = new FakeLayerCi({
-        dialect: values.dialect,
-        repos: { [values.repository]: { owner: values.owner, schedule: scheduleTo(values.outcome, Number(values.duration)) } }
-    });
-    await fake.start(Number(values.port));
-    process.stdout.write(`LAYERCI_URL=${fake.url}\nLAYERCI_TOKEN=${fake.token}\n`);
-    const stop = () => {
-        void fake.stop().then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+const USAGE = `Usage: node dist/fake/index.js [options]
+
+Serves a fake LayerCI API on 127.0.0.1 until SIGINT or SIGTERM, and prints
+LAYERCI_URL=... and LAYERCI_TOKEN=... lines (append them to $GITHUB_ENV).
+Each job created through it goes NEW, RUNNING, then --outcome after --duration.
+
+Options:
+  --port N              port to listen on, 0 for any free port (default 0)
+  --dialect NAME        layerci or webappio (default layerci)
+  --outcome STATUS      final calculated status of created jobs, e.g. SUCCEEDED,
+                        FAILURE, JOB_ERROR (default SUCCEEDED)
+  --duration MS         milliseconds from creation to the outcome (default 1500)
+  --repository NAME     the repository name jobs are created for (default layerci-example)
+  --owner NAME          its owner, used in job URLs (default fake-owner)
+  -h, --help            show this help
+
+Exit codes: 0 stopped by a signal, or --help; 1 could not listen; 2 bad usage.
+`;
+class UsageError extends Error {
 }
-if (process.argv[1] && import.meta.url === (0,external_node_url_namespaceObject.pathToFileURL)(process.argv[1]).href)
-    void main();
+const DIALECTS = ['layerci', 'webappio'];
+const NAME = /^[A-Za-z0-9][\w.-]*$/;
+function wholeNumber(flag, value, max, what) {
+    if (!/^\d{1,15}$/.test(value) || Number(value) > max)
+        throw new UsageError(`--${flag} "${value}" is not ${what}`);
+    return Number(value);
+}
+function fake_name(flag, value) {
+    if (!NAME.test(value))
+        throw new UsageError(`--${flag} "${value}" is not a name (letters, digits, '.', '_', '-')`);
+    return value;
+}
+const FLAGS = {
+    port: { type: 'string', default: '0' },
+    dialect: { type: 'string', default: 'layerci' },
+    outcome: { type: 'string', default: 'SUCCEEDED' },
+    duration: { type: 'string', default: '1500' },
+    repository: { type: 'string', default: 'layerci-example' },
+    owner: { type: 'string', default: 'fake-owner' },
+    help: { type: 'boolean', short: 'h', default: false }
+};
+function flags(argv) {
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
+    }
+    catch (error) {
+        // node's messages: "Unknown option '--x'. To specify a positional argument ...": keep the first sentence.
+        // (Not `instanceof Error`: under a test runner's VM context, node's errors come from another realm.)
+        const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+        throw new UsageError((message.split('\n')[0] ?? '').split('. ')[0]?.replace(/\.$/, '') ?? '');
+    }
+}
+/** The options of the command line; throws UsageError on anything it does not accept. */
+function parseFakeArgs(argv) {
+    const values = flags(argv);
+    if (values.help)
+        return 'help';
+    const dialect = values.dialect;
+    if (!DIALECTS.includes(dialect))
+        throw new UsageError(`--dialect "${values.dialect}" is not one of ${DIALECTS.join(', ')}`);
+    if (!/^[A-Z][A-Z_]*$/.test(values.outcome)) {
+        throw new UsageError(`--outcome "${values.outcome}" is not a calculated status such as SUCCEEDED or FAILURE`);
+    }
+    return {
+        port: wholeNumber('port', values.port, 65535, 'a port number (0 to 65535)'),
+        dialect,
+        outcome: values.outcome,
+        durationMs: wholeNumber('duration', values.duration, 24 * 3600 * 1000, 'a number of milliseconds (0 to 86400000)'),
+        repository: fake_name('repository', values.repository),
+        owner: fake_name('owner', values.owner)
+    };
+}
+/**
+ * The command: prints the usage, or a one-line error (exit 2 for bad usage, 1 when the port
+ * cannot be listened on), or starts the fake, prints its URL and key, and returns it running.
+ */
+async function main(argv, io) {
+    let options;
+    try {
+        options = parseFakeArgs(argv);
+    }
+    catch (error) {
+        if (!(error instanceof UsageError))
+            throw error;
+        io.stderr.write(`fake LayerCI: error: ${error.message} (see --help)\n`);
+        return { code: 2 };
+    }
+    if (options === 'help') {
+        io.stdout.write(USAGE);
+        return { code: 0 };
+    }
+    const fake = new FakeLayerCi({
+        dialect: options.dialect,
+        repos: { [options.repository]: { owner: options.owner, schedule: scheduleTo(options.outcome, options.durationMs) } }
+    });
+    try {
+        await fake.start(options.port);
+    }
+    catch (error) {
+        const reason = error.code ?? String(error);
+        io.stderr.write(`fake LayerCI: error: cannot listen on 127.0.0.1:${options.port} (${reason})\n`);
+        return { code: 1 };
+    }
+    io.stdout.write(`LAYERCI_URL=${fake.url}\nLAYERCI_TOKEN=${fake.token}\n`);
+    return { code: undefined, fake };
+}
+if (process.argv[1] && import.meta.url === (0,external_node_url_namespaceObject.pathToFileURL)(process.argv[1]).href) {
+    void main(process.argv.slice(2), process).then((result) => {
+        if (result.code !== undefined) {
+            process.exitCode = result.code;
+            return;
+        }
+        const stop = () => {
+            void result.fake.stop().then(() => process.exit(0));
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+    });
+}
 
 var __webpack_exports__DEFAULT_SCHEDULE = __webpack_exports__.S7;
 var __webpack_exports__DEFAULT_TOKEN = __webpack_exports__.CM;
 var __webpack_exports__FakeLayerCi = __webpack_exports__.PL;
+var __webpack_exports__USAGE = __webpack_exports__.u_;
 var __webpack_exports__internalStatus = __webpack_exports__.AQ;
+var __webpack_exports__main = __webpack_exports__.iW;
+var __webpack_exports__parseFakeArgs = __webpack_exports__.Il;
 var __webpack_exports__scheduleTo = __webpack_exports__.bL;
-export { __webpack_exports__DEFAULT_SCHEDULE as DEFAULT_SCHEDULE, __webpack_exports__DEFAULT_TOKEN as DEFAULT_TOKEN, __webpack_exports__FakeLayerCi as FakeLayerCi, __webpack_exports__internalStatus as internalStatus, __webpack_exports__scheduleTo as scheduleTo };
+export { __webpack_exports__DEFAULT_SCHEDULE as DEFAULT_SCHEDULE, __webpack_exports__DEFAULT_TOKEN as DEFAULT_TOKEN, __webpack_exports__FakeLayerCi as FakeLayerCi, __webpack_exports__USAGE as USAGE, __webpack_exports__internalStatus as internalStatus, __webpack_exports__main as main, __webpack_exports__parseFakeArgs as parseFakeArgs, __webpack_exports__scheduleTo as scheduleTo };

@@ -1,0 +1,131 @@
+/** The CLI's defaults outside GitHub Actions: what each CI system's variables give, and where each field came from. */
+import { describe, expect, it } from '@jest/globals'
+import { cliDefaults, type Git } from '../src/ci-env.js'
+
+const HEAD = 'f'.repeat(40)
+const MERGE_COMMIT = 'e'.repeat(40)
+const SOURCE_HEAD = 'a'.repeat(40)
+
+/** A checkout whose HEAD is `head` on `branch`; records what it was asked. */
+function checkout(head: string | undefined, branch: string | undefined): Git & { asked: string[][] } {
+  const asked: string[][] = []
+  const git = (args: string[]): string | undefined => {
+    asked.push(args)
+    return args[0] === 'rev-parse' ? head : branch
+  }
+  return Object.assign(git, { asked })
+}
+
+/** The variables of a GitLab merge request pipeline of this event type. */
+const mergeRequest = (eventType: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  GITLAB_CI: 'true',
+  CI_PIPELINE_SOURCE: 'merge_request_event',
+  CI_MERGE_REQUEST_EVENT_TYPE: eventType,
+  CI_COMMIT_SHA: MERGE_COMMIT,
+  CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'feature/login',
+  CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: SOURCE_HEAD,
+  CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+  ...extra
+})
+
+describe('GitLab merge request pipelines', () => {
+  it.each([
+    ['merged_result', 'merged results pipeline'],
+    ['merge_train', 'merge train pipeline']
+  ])('%s: builds the source branch head, not the merge commit GitLab made (CI_COMMIT_SHA)', (eventType, name) => {
+    const git = checkout(MERGE_COMMIT, undefined)
+    const origin = `GitLab merge request source branch (${name})`
+    expect(cliDefaults(mergeRequest(eventType), git)).toEqual({
+      ref: SOURCE_HEAD,
+      branch: 'feature/login',
+      origin,
+      refOrigin: origin,
+      branchOrigin: origin
+    })
+    expect(git.asked).toEqual([])
+  })
+
+  it('merged_result without the source branch SHA: no ref rather than the merge commit, from the variables or from HEAD', () => {
+    const git = checkout(MERGE_COMMIT, undefined)
+    const defaults = cliDefaults(mergeRequest('merged_result', { CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: '' }), git)
+    expect(defaults.ref).toBeUndefined()
+    expect(defaults.refOrigin).toBeUndefined()
+    expect(defaults.branch).toBe('feature/login')
+    expect(defaults.branchOrigin).toBe('GitLab merge request source branch (merged results pipeline)')
+    expect(git.asked).toEqual([])
+  })
+
+  it('detached (the default merge request pipeline): CI_COMMIT_SHA is the source branch head, and is used', () => {
+    const defaults = cliDefaults(
+      mergeRequest('detached', { CI_COMMIT_SHA: SOURCE_HEAD, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: '' }),
+      checkout(HEAD, 'x')
+    )
+    expect(defaults).toEqual({
+      ref: SOURCE_HEAD,
+      branch: 'feature/login',
+      origin: 'GitLab CI variables',
+      refOrigin: 'GitLab CI variables',
+      branchOrigin: 'GitLab CI variables'
+    })
+  })
+
+  it('a branch pipeline: CI_COMMIT_SHA on CI_COMMIT_BRANCH', () => {
+    expect(
+      cliDefaults({ GITLAB_CI: 'true', CI_COMMIT_SHA: HEAD, CI_COMMIT_BRANCH: 'develop' }, checkout(undefined, undefined))
+    ).toMatchObject({
+      ref: HEAD,
+      branch: 'develop',
+      origin: 'GitLab CI variables'
+    })
+  })
+})
+
+describe('where each default came from', () => {
+  it('no CI system: both from the git checkout', () => {
+    expect(cliDefaults({}, checkout(HEAD, 'local'))).toEqual({
+      ref: HEAD,
+      branch: 'local',
+      origin: 'the git checkout',
+      refOrigin: 'the git checkout',
+      branchOrigin: 'the git checkout'
+    })
+  })
+
+  it('the ref from the git checkout, the branch from the CI variables: says which is which', () => {
+    const defaults = cliDefaults({ BUILDKITE: 'true', BUILDKITE_COMMIT: 'HEAD', BUILDKITE_BRANCH: 'bk' }, checkout(HEAD, 'ignored'))
+    expect(defaults).toEqual({
+      ref: HEAD,
+      branch: 'bk',
+      origin: 'the git checkout for the ref, Buildkite variables for the branch',
+      refOrigin: 'the git checkout',
+      branchOrigin: 'Buildkite variables'
+    })
+  })
+
+  it('a tag build with the ref from git: only the git checkout is named, and no branch is taken from it', () => {
+    const defaults = cliDefaults(
+      { BUILDKITE: 'true', BUILDKITE_COMMIT: 'HEAD', BUILDKITE_TAG: 'v2', BUILDKITE_BRANCH: 'v2' },
+      checkout(HEAD, 'x')
+    )
+    expect(defaults).toEqual({ ref: HEAD, branch: undefined, origin: 'the git checkout', refOrigin: 'the git checkout' })
+  })
+
+  it('a tag build with the ref from the variables: the CI system alone is named', () => {
+    const git = checkout(HEAD, 'x')
+    expect(cliDefaults({ JENKINS_URL: 'x', GIT_COMMIT: 'b2', TAG_NAME: 'v1', BRANCH_NAME: 'v1' }, git)).toEqual({
+      ref: 'b2',
+      branch: undefined,
+      origin: 'Jenkins variables',
+      refOrigin: 'Jenkins variables'
+    })
+    expect(git.asked).toEqual([])
+  })
+
+  it('nothing found: neither field, nor a field origin', () => {
+    expect(cliDefaults({ CIRCLECI: 'true' }, checkout(undefined, undefined))).toEqual({
+      ref: undefined,
+      branch: undefined,
+      origin: 'CircleCI variables'
+    })
+  })
+})
