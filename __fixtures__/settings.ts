@@ -16,7 +16,7 @@ export function settingsFor(apiUrl: string, overrides: Partial<Settings> = {}): 
     apiUrl,
     flavor: 'layerci',
     notes: [],
-    warnings: [],
+    succeedOn: ['SUCCEEDED'],
     ...overrides
   }
 }

@@ -160,7 +160,7 @@ describe('LayerCiClient permanent errors', () => {
     const { client, transport } = setup([json(status, { status: 'error', error: 'invalid API key' })])
     await expect(client.latest({})).rejects.toThrow(
       new ApiError(
-        `The LayerCI API key was refused (HTTP ${status}: invalid API key). Check the token: it must be a LayerCI API key with access to web app.`
+        `The LayerCI API key was refused (HTTP ${status}: invalid API key). Check "token": it must be a LayerCI API key with access to web app.`
       )
     )
     expect(transport.requests).toHaveLength(1)
@@ -180,7 +180,7 @@ describe('LayerCiClient permanent errors', () => {
 
   it('a 4xx page that is not the API names api-url', async () => {
     const { client } = setup([{ statusCode: 404, headers: {}, body: '<html>Not Found</html>' }])
-    await expect(client.latest({})).rejects.toThrow(/answered HTTP 404 with an HTML page, not the API. Check api-url/)
+    await expect(client.latest({})).rejects.toThrow(/answered HTTP 404 with an HTML page, not the API. Check "api-url"/)
   })
 })
 
@@ -276,7 +276,7 @@ describe('LayerCiClient unreachable server', () => {
     const { client, clock } = setup(Array.from({ length: 20 }, refused), { deadlineMs: 3_600_000 })
     await expect(client.latest({})).rejects.toThrow(
       new ApiError(
-        'LayerCI could not be reached at https://layer.example.com: the connection was refused. Check api-url, or run again when the service is back.'
+        'LayerCI could not be reached at https://layer.example.com: the connection was refused. Check "api-url", or run again when the service is back.'
       )
     )
     expect(clock.time - Date.UTC(2026, 0, 1)).toBeLessThan(30_000)
@@ -349,7 +349,7 @@ describe('LayerCiClient over HTTP', () => {
       const error = await rejection(client.latest({ done: 'true' }))
       expect(error).toBeInstanceOf(ApiError)
       expect((error as ApiError).message).toBe(
-        `LayerCI at ${api.origin} answered HTTP 301, a redirect to ${other.origin}/v2/api/v1/run/web%20app/latest on another origin; it was not followed, so the API key was not sent there: change the api-url input to the API's address.`
+        `LayerCI at ${api.origin} answered HTTP 301, a redirect to ${other.origin}/v2/api/v1/run/web%20app/latest on another origin; it was not followed, so the API key was not sent there: change "api-url" to the API's address.`
       )
       expect(other.connections).toBe(0)
       expect(client.sent.GET).toBe(1)
@@ -366,7 +366,7 @@ describe('LayerCiClient over HTTP', () => {
         const error = await rejection(client.post({ branch: 'main' }))
         expect(error).toBeInstanceOf(ApiError)
         expect((error as ApiError).message).toBe(
-          `LayerCI at ${api.origin} answered the create request with HTTP ${status}, a redirect to ${api.origin}/prefix/api/v1/run/web%20app; the request was not sent there, so no job was created by the redirected request: change the api-url input to the API's address.`
+          `LayerCI at ${api.origin} answered the create request with HTTP ${status}, a redirect to ${api.origin}/prefix/api/v1/run/web%20app; the request was not sent there, so no job was created by the redirected request: change "api-url" to the API's address.`
         )
         expect(api.seen.filter((seen) => seen.method === 'POST')).toHaveLength(1)
         expectNoKey((error as ApiError).message, log.text())
@@ -409,7 +409,7 @@ describe('LayerCiClient over HTTP', () => {
       const error = await rejection(client.latest({}))
       expect(error).toBeInstanceOf(ApiError)
       expect((error as ApiError).message).toBe(
-        `LayerCI at ${api.origin} redirected the request more than 3 times (a redirect loop, last HTTP 307 to ${api.origin}/loop): check the api-url input.`
+        `LayerCI at ${api.origin} redirected the request more than 3 times (a redirect loop, last HTTP 307 to ${api.origin}/loop): check "api-url".`
       )
       expect(api.seen).toHaveLength(4)
     })

@@ -250,7 +250,7 @@ describe('dist/index.js as a runner runs it', () => {
     const result = await runner({ token: 'wrong-key-77', 'api-url': fake.url })
     expect(result.code).toBe(1)
     expect(result.stdout.split('\n').filter((line) => line.startsWith('::error'))).toEqual([
-      '::error title=LayerCI::The LayerCI API key was refused (HTTP 401: invalid API key). Check the token: it must be a LayerCI API key with access to layerci-example.'
+      `::error title=LayerCI::The LayerCI API key was refused (HTTP 401: invalid API key). Check "token": it must be a LayerCI API key with access to layerci-example. "api-flavor" is auto, which chose layerci for ${new URL(fake.url).host}: if this server speaks the webappio API, set "api-flavor: webappio".`
     ])
     expect(fake.count('create')).toBe(0)
   })

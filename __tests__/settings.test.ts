@@ -72,7 +72,7 @@ describe('parseSettings', () => {
     const settings = parseSettings({ ...base, branch: 'given' }, defaults)
     expect(settings.ref).toBe('f'.repeat(40))
     expect(settings.branch).toBe('given')
-    expect(settings.notes).toEqual([`ref defaults to ${'f'.repeat(40)} (pull_request head)`])
+    expect(settings.notes).toEqual([{ level: 'info', text: `ref defaults to ${'f'.repeat(40)} (pull_request head)` }])
   })
 
   it('says where each default came from when ref and branch came from different places', () => {
@@ -83,7 +83,7 @@ describe('parseSettings', () => {
       refOrigin: 'the git checkout',
       branchOrigin: 'Buildkite variables'
     })
-    expect(parseSettings(base, defaults).notes).toEqual([
+    expect(parseSettings(base, defaults).notes.map((note) => note.text)).toEqual([
       `ref defaults to ${'a'.repeat(40)} (the git checkout)`,
       'branch defaults to feature-y (Buildkite variables)'
     ])
@@ -152,14 +152,17 @@ describe('parseSettings', () => {
       '10m',
       '5m',
       [
-        '"poll-interval" (10m00s) is not shorter than "timeout" (5m00s): the job is polled once more just before the timeout, however long the interval.'
+        {
+          level: 'warning',
+          text: '"poll-interval" (10m00s) is not shorter than "timeout" (5m00s): the job is polled once more just before the timeout, however long the interval.'
+        }
       ]
     ],
-    ['5m', '5m', [expect.stringContaining('"poll-interval" (5m00s) is not shorter than "timeout" (5m00s)')]],
+    ['5m', '5m', [{ level: 'warning', text: expect.stringContaining('"poll-interval" (5m00s) is not shorter than "timeout" (5m00s)') }]],
     ['4m59s', '5m', []]
-  ])('poll-interval %s with timeout %s is accepted, with a warning when not shorter', (interval, timeout, warnings) => {
-    const settings = parseSettings({ ...base, 'poll-interval': interval, timeout }, noDefaults)
-    expect(settings.warnings).toEqual(warnings)
+  ])('poll-interval %s with timeout %s is accepted, with a warning when not shorter', (interval, timeout, notes) => {
+    const settings = parseSettings({ ...base, 'poll-interval': interval, timeout, 'job-id': '7' }, noDefaults)
+    expect(settings.notes).toEqual(notes)
   })
 
   it('describes settings for debug lines without the key', () => {

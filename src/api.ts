@@ -36,6 +36,19 @@ function optionalString(record: Record<string, unknown>, key: string): string | 
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
+const UUID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
+
+/** A link from the server is used only when it is what it claims: an http(s) URL. */
+function httpUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  try {
+    const url = new URL(text)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export function parseJob(value: unknown): Parsed<Job> {
   if (!isRecord(value)) return { ok: false, reason: 'the job is not an object' }
   const rawId = value.id
@@ -48,10 +61,13 @@ export function parseJob(value: unknown): Parsed<Job> {
     status: typeof value.status === 'string' ? value.status : '',
     raw: value
   }
-  for (const key of ['uuid', 'commit_sha', 'branch', 'status_change_time', 'repository_name'] as const) {
+  for (const key of ['commit_sha', 'branch', 'status_change_time', 'repository_name'] as const) {
     const text = optionalString(value, key)
     if (text !== undefined) job[key] = text
   }
+  // The uuid goes into a request path: only a plain token can be used, never "..", "/" or "%2F".
+  const uuid = optionalString(value, 'uuid')
+  if (uuid !== undefined && UUID.test(uuid)) job.uuid = uuid
   return { ok: true, value: job }
 }
 
@@ -91,7 +107,7 @@ export function parseAnswer(body: string): Parsed<Answer> {
     if (!job.ok) return { ok: false, reason: job.reason }
     answer.job = job.value
   }
-  const url = optionalString(value, 'url')
+  const url = httpUrl(optionalString(value, 'url'))
   if (url !== undefined) answer.url = url
   if (Array.isArray(value.runners)) {
     answer.runners = value.runners.map(parseRunner).filter((runner): runner is Runner => runner !== undefined)

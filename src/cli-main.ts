@@ -6,13 +6,15 @@ import { parseArgs } from 'node:util'
 import { cliDefaults, defaultRepository, gitIn, type Env } from './ci-env.js'
 import { systemClock, type Clock } from './clock.js'
 import { formatDuration } from './duration.js'
-import { runEngine } from './engine.js'
+import { countedAsSuccess, runEngine } from './engine.js'
 import { ExitCode, InputError, LayerError, messageOf } from './errors.js'
 import { interruptMessage, onInterrupt } from './interrupt.js'
-import { redactedLog, type Log } from './log.js'
+import { safeLog, type Log } from './log.js'
 import { makeRedactor } from './redact.js'
 import { RunState } from './report.js'
+import { checkRunnerFiles } from './runner-files.js'
 import { parseSettings, type RawInputs, type Vocabulary } from './settings.js'
+import { makeSafeText } from './text.js'
 import { HttpClientTransport, type Transport } from './transport.js'
 import { VERSION } from './version.js'
 
@@ -32,12 +34,15 @@ Options:
   --accept-buttons       press every BUTTON of the job (e.g. to deploy)
   --no-wait              create the job and exit 0 without waiting
   --job-id ID            wait for this existing job instead of creating one
+  --succeed-on LIST      calculated statuses that pass, by commas (default SUCCEEDED), e.g.
+                         SUCCEEDED,RUNNER_CANCELLED
   --timeout DURATION     bound on the whole run: 90, 90s, 15m, 1h30m (default 60m)
   --poll-interval DUR    time between polls, at least 1s (default 10s)
   --api-url URL          API base URL (default https://layerci.com)
   --api-flavor FLAVOR    auto, layerci or webappio (default auto)
   --extra TEXT           sent as POST extra (API_EXTRA inside the run)
-  --json                 print the final job object as one JSON line on stdout
+  --json                 print the final job object as one JSON line on stdout (without
+                         --json, --no-wait prints the new job's id alone on stdout)
   --help                 show this help
   --version              show the version
 
@@ -74,6 +79,7 @@ const OPTIONS = {
   'accept-buttons': { type: 'boolean' },
   'no-wait': { type: 'boolean' },
   'job-id': { type: 'string' },
+  'succeed-on': { type: 'string' },
   timeout: { type: 'string' },
   'poll-interval': { type: 'string' },
   'api-url': { type: 'string' },
@@ -84,6 +90,9 @@ const OPTIONS = {
   version: { type: 'boolean' },
   token: { type: 'string' }
 } as const
+
+/** The one prefix of the command's own error, warning and note lines. */
+const PREFIX = 'layerci-run: '
 
 /** The stderr log: plain lines, and on a terminal a status line redrawn in place every second. */
 function cliLog(io: CliIo, clock: Clock, startedAt: number): Log & { close(): void } {
@@ -101,9 +110,9 @@ function cliLog(io: CliIo, clock: Clock, startedAt: number): Log & { close(): vo
   }
   return {
     info: line,
-    notice: (message) => line(`note: ${message}`),
-    warning: (message) => line(`warning: ${message}`),
-    error: (message) => line(`error: ${message}`),
+    notice: (message) => line(`${PREFIX}note: ${message}`),
+    warning: (message) => line(`${PREFIX}warning: ${message}`),
+    error: (message) => line(`${PREFIX}error: ${message}`),
     debug: (message) => {
       if (debug) line(`debug: ${message}`)
     },
@@ -138,7 +147,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     flags = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values
   } catch (error) {
-    io.stderr.write(`layerci-run: ${messageOf(error)}\nRun layerci-run --help for usage.\n`)
+    io.stderr.write(`${PREFIX}error: ${messageOf(error)}\nRun layerci-run --help for usage.\n`)
     return ExitCode.usage
   }
   if (flags.help) {
@@ -151,7 +160,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (flags.token !== undefined) {
     io.stderr.write(
-      'layerci-run: --token is not accepted (flags show in process lists): set the LAYERCI_TOKEN environment variable instead.\n'
+      `${PREFIX}error: --token is not accepted (flags show in process lists): set the LAYERCI_TOKEN environment variable instead.\n`
     )
     return ExitCode.usage
   }
@@ -159,16 +168,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const token = io.env.LAYERCI_TOKEN ?? ''
   const clock = io.clock ?? systemClock
   const state = new RunState(clock.now())
-  const redact = makeRedactor([token.trim()])
+  const safe = makeSafeText(makeRedactor([...new Set([token, token.trim()])]))
   const plain = cliLog(io, clock, state.startedAt)
-  const log = redactedLog(plain, redact)
+  const log = safeLog(plain, safe)
   const printJob = (): void => {
-    if (flags.json && state.job) io.stdout.write(`${redact(JSON.stringify(state.job.raw))}\n`)
+    if (flags.json && state.job) io.stdout.write(`${safe.json(state.job.raw)}\n`)
   }
   if (io.handleSignals) {
     onInterrupt((signal) => {
       plain.close()
-      io.stderr.write(`${redact(interruptMessage(state, signal))}\n`)
+      io.stderr.write(`${safe(interruptMessage(state, signal))}\n`)
       printJob()
     })
   }
@@ -176,6 +185,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (token.trim() === '')
       throw new InputError('LAYERCI_TOKEN is not set: export the LayerCI API key in the LAYERCI_TOKEN environment variable.')
+    // An empty value is an unset variable far more often than a wish for the default.
+    for (const [name, value] of Object.entries(flags)) {
+      if (typeof value === 'string' && value.trim() === '') {
+        throw new InputError(
+          `--${name} was given an empty value (an unset variable?): give it a value, or leave the flag out for its default.`
+        )
+      }
+    }
+    if (io.env.GITHUB_ACTIONS === 'true') checkRunnerFiles(io.env, { outputs: false })
     const raw: RawInputs = {
       token,
       repository: flags.repository ?? defaultRepository(io.env) ?? '',
@@ -185,6 +203,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'accept-buttons': flags['accept-buttons'] ? 'true' : '',
       wait: flags['no-wait'] ? 'false' : '',
       'job-id': flags['job-id'] ?? '',
+      'succeed-on': flags['succeed-on'] ?? '',
       timeout: flags.timeout ?? '',
       'poll-interval': flags['poll-interval'] ?? '',
       'api-url': flags['api-url'] ?? '',
@@ -194,23 +213,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (raw.repository === '')
       throw new InputError('--repository is required (owner/name or name) outside GitHub Actions, GitLab CI and CircleCI.')
     const settings = parseSettings(raw, () => cliDefaults(io.env, gitIn(io.cwd)), CLI_WORDS)
-    for (const note of settings.notes) log.info(note)
-    for (const warning of settings.warnings) log.warning(warning)
+    for (const note of settings.notes) log[note.level](note.text)
     const verdict = await runEngine({
       settings,
       log,
       clock,
       transport: io.transport ?? new HttpClientTransport(`layerci-run/${VERSION}`),
       state,
+      words: CLI_WORDS,
       onUpdate: () => undefined
     })
     plain.close()
-    log.info(
-      verdict === 'passed'
-        ? `LayerCI job ${state.jobId} SUCCEEDED${state.url ? `: ${state.url}` : ''}`
-        : `Created LayerCI job ${state.jobId}; not waiting (--no-wait).`
-    )
-    printJob()
+    if (verdict === 'passed') {
+      const status = state.calculatedStatus ?? 'SUCCEEDED'
+      log.info(
+        `LayerCI job ${state.jobId} ${status}${status === 'SUCCEEDED' ? '' : ` (${countedAsSuccess(status, CLI_WORDS)})`}${state.url ? `: ${state.url}` : ''}`
+      )
+      printJob()
+    } else {
+      log.info(`Created LayerCI job ${state.jobId}; not waiting (--no-wait).`)
+      // The id alone, for `id=$(layerci-run --no-wait …)`; the job object with --json.
+      if (flags.json) printJob()
+      else io.stdout.write(`${state.jobId}\n`)
+    }
     return ExitCode.ok
   } catch (error) {
     plain.close()

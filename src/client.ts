@@ -9,7 +9,7 @@ import { formatDuration } from './duration.js'
 import { ApiError, DeadlineError } from './errors.js'
 import type { Log } from './log.js'
 import { makeRedactor, type Redactor } from './redact.js'
-import type { Flavor } from './settings.js'
+import { ACTION_WORDS, type Flavor, type Vocabulary } from './settings.js'
 import {
   MAX_REDIRECTS,
   NetworkError,
@@ -30,6 +30,10 @@ export interface ClientOptions {
   transport: Transport
   clock: Clock
   log: Log
+  /** How messages name inputs (the action's) or flags (the CLI's). */
+  words?: Vocabulary
+  /** Added to a refused key or unknown repository when `auto` chose the flavor. */
+  flavorHint?: string
   random?: () => number
   maxBackoffMs?: number
   requestTimeoutCapMs?: number
@@ -80,6 +84,7 @@ export class LayerCiClient {
   private readonly maxBackoffMs: number
   private readonly requestTimeoutCapMs: number
   private readonly unreachableBudgetMs: number
+  private readonly words: Vocabulary
   private reached = false
   deadline: number
 
@@ -89,6 +94,7 @@ export class LayerCiClient {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000
     this.requestTimeoutCapMs = options.requestTimeoutCapMs ?? 30_000
     this.unreachableBudgetMs = options.unreachableBudgetMs ?? 10_000
+    this.words = options.words ?? ACTION_WORDS
     this.deadline = options.deadline
   }
 
@@ -108,11 +114,18 @@ export class LayerCiClient {
   }
 
   private refusedMessage(statusCode: number, text?: string): string {
-    return `The LayerCI API key was refused (HTTP ${statusCode}${text ? `: ${text}` : ''}). Check the token: it must be a LayerCI API key with access to ${this.options.repoName}.`
+    const hint = this.options.flavorHint ? ` ${this.options.flavorHint}` : ''
+    return `The LayerCI API key was refused (HTTP ${statusCode}${text ? `: ${text}` : ''}). Check ${this.words.name('token')}: it must be a LayerCI API key with access to ${this.options.repoName}.${hint}`
   }
 
   private unknownRepositoryMessage(statusCode: number, text?: string): string {
-    return `Repository "${this.options.repoName}" was not found for this API key (HTTP ${statusCode}${text ? `: ${text}` : ''}).`
+    const hint = this.options.flavorHint ? ` ${this.options.flavorHint}` : ''
+    return `Repository "${this.options.repoName}" was not found for this API key (HTTP ${statusCode}${text ? `: ${text}` : ''}).${hint}`
+  }
+
+  /** "change api-url": the input (action) or flag (CLI) that fixes a wrong address. */
+  private get apiUrlName(): string {
+    return this.words.name('api-url')
   }
 
   /**
@@ -151,24 +164,24 @@ export class LayerCiClient {
       if (code === 303) return { kind: 'ambiguous', reason: `HTTP 303, a redirect to ${where} that was not followed` }
       return {
         kind: 'fatal',
-        message: `LayerCI at ${origin} answered the create request with HTTP ${code}, a redirect to ${where}; the request was not sent there, so no job was created by the redirected request: change the api-url input to the API's address.`
+        message: `LayerCI at ${origin} answered the create request with HTTP ${code}, a redirect to ${where}; the request was not sent there, so no job was created by the redirected request: change ${this.apiUrlName} to the API's address.`
       }
     }
     switch (redirect.why) {
       case 'too-many':
         return {
           kind: 'fatal',
-          message: `LayerCI at ${origin} redirected the request more than ${MAX_REDIRECTS} times (a redirect loop, last HTTP ${code} to ${where}): check the api-url input.`
+          message: `LayerCI at ${origin} redirected the request more than ${MAX_REDIRECTS} times (a redirect loop, last HTTP ${code} to ${where}): check ${this.apiUrlName}.`
         }
       case 'unreadable':
         return {
           kind: 'fatal',
-          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where}, which is not a URL: check the api-url input.`
+          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where}, which is not a URL: check ${this.apiUrlName}.`
         }
       default:
         return {
           kind: 'fatal',
-          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where} on another origin; it was not followed, so the API key was not sent there: change the api-url input to the API's address.`
+          message: `LayerCI at ${origin} answered HTTP ${code}, a redirect to ${where} on another origin; it was not followed, so the API key was not sent there: change ${this.apiUrlName} to the API's address.`
         }
     }
   }
@@ -195,7 +208,7 @@ export class LayerCiClient {
       if (code >= 400) {
         return {
           kind: 'fatal',
-          message: `${this.options.apiUrl} answered HTTP ${code} with ${parsed.reason}. Check api-url: it must be the LayerCI API's base URL.`
+          message: `${this.options.apiUrl} answered HTTP ${code} with ${parsed.reason}. Check ${this.apiUrlName}: it must be the LayerCI API's base URL.`
         }
       }
       return { kind: 'retry', reason: `HTTP ${code} with ${parsed.reason}` }
@@ -330,7 +343,7 @@ export class LayerCiClient {
           const origin = new URL(this.options.apiUrl).origin
           throw new ApiError(
             proxyVariable === undefined
-              ? `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check api-url, or run again when the service is back.`
+              ? `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check ${this.apiUrlName}, or run again when the service is back.`
               : `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check ${proxyVariable} and no_proxy, or run again when the proxy is back.`
           )
         }

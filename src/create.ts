@@ -6,7 +6,7 @@
 import type { Job } from './api.js'
 import type { CreateBody, LayerCiClient } from './client.js'
 import type { Clock } from './clock.js'
-import { ApiError } from './errors.js'
+import { ApiError, DeadlineError } from './errors.js'
 import type { Log } from './log.js'
 import type { Settings } from './settings.js'
 
@@ -54,7 +54,8 @@ export async function createJob(client: LayerCiClient, settings: Settings, clock
     `The create request failed (${result.reason}) after it may have reached LayerCI. It is not sent again; looking for the job it may have created instead.`
   )
   for (const pause of baseline === undefined ? [] : LOOKS) {
-    if (clock.now() + pause >= client.deadline) break
+    // The timeout comes first: the run ends as timed out, saying a job may exist.
+    if (clock.now() + pause >= client.deadline) throw new DeadlineError(`Create: ${result.reason}`, true)
     await clock.sleep(pause)
     const newest = await client.newest(settings.branch, 'Look for the job the failed create made')
     if (newest.kind === 'job' && newest.job.id > (baseline ?? Infinity) && matchesRequest(newest.job, settings)) {

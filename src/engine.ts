@@ -13,8 +13,7 @@ import type { Log } from './log.js'
 import { LatestTracker } from './latest-tracker.js'
 import { eliminationNote, failedRunners, jobPageUrl, type RunState } from './report.js'
 import { SearchTracker } from './search-tracker.js'
-import type { Settings } from './settings.js'
-import { isSuccess } from './status.js'
+import { ACTION_WORDS, type Settings, type Vocabulary } from './settings.js'
 import type { Transport } from './transport.js'
 import { waitForJob, type Tracker } from './waiter.js'
 
@@ -26,11 +25,18 @@ export interface EngineDeps {
   state: RunState
   /** Called whenever the state gains something the outputs show. */
   onUpdate(): void
+  /** How messages name inputs: the action's (default) or the CLI's flags. */
+  words?: Vocabulary
   /** Lets tests and the benchmark read request counts. */
   onClient?(client: LayerCiClient): void
 }
 
 export type Verdict = 'passed' | 'created'
+
+/** Says that a status other than SUCCEEDED passed the step, and why. */
+export function countedAsSuccess(status: string, words: Vocabulary): string {
+  return `${status} counted as success by ${words.name('succeed-on')}`
+}
 
 export async function runEngine(deps: EngineDeps): Promise<Verdict> {
   const { settings, log, clock, state } = deps
@@ -43,7 +49,9 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     deadline,
     transport: deps.transport,
     clock,
-    log
+    log,
+    ...(deps.words ? { words: deps.words } : {}),
+    ...(settings.flavorHint ? { flavorHint: settings.flavorHint } : {})
   })
   deps.onClient?.(client)
   const see = (job: Job): void => {
@@ -69,10 +77,9 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
       } catch (error) {
         if (error instanceof DeadlineError) {
           const problem = error.lastProblem ? ` Last problem: ${error.lastProblem}.` : ''
-          const maybe =
-            client.sent.POST > 0
-              ? ` A job may have been created: check ${settings.repoName} on ${settings.apiUrl} before running again.`
-              : ' No job was created.'
+          const maybe = error.jobMayExist
+            ? ` A job may have been created: check ${settings.repoName} on ${settings.apiUrl} before running again.`
+            : ' No job was created.'
           throw new WaitTimeoutError(
             `Timed out after ${formatDuration(clock.now() - state.startedAt)} before LayerCI confirmed a new job.${problem}${maybe}`
           )
@@ -148,6 +155,9 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     })
   }
 
-  if (isSuccess(result.status)) return 'passed'
+  if (settings.succeedOn.includes(result.status)) {
+    if (result.status !== 'SUCCEEDED') log.notice(`${countedAsSuccess(result.status, deps.words ?? ACTION_WORDS)}.`)
+    return 'passed'
+  }
   throw new JobFailedError(`LayerCI job ${jobId} finished ${result.status}${how}${state.url ? `: ${state.url}` : ''}`)
 }

@@ -54,7 +54,11 @@ export class JobFailedError extends LayerError {
 
 /** Raised inside the client when the deadline passes during a request or a back-off. */
 export class DeadlineError extends Error {
-  constructor(readonly lastProblem: string | undefined) {
+  constructor(
+    readonly lastProblem: string | undefined,
+    /** A create request may have reached the server before the deadline: a job may exist. */
+    readonly jobMayExist = false
+  ) {
     super('deadline passed')
     this.name = 'DeadlineError'
   }

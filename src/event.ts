@@ -56,3 +56,18 @@ export function eventDefaults(context: EventContext = new Context()): SourceDefa
     origin: `${eventName || 'GitHub'} event`
   }
 }
+
+/** Pull request events that GitHub runs without secrets when the pull request comes from a fork. */
+const FORK_WITHOUT_SECRETS = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment'])
+
+/**
+ * Why GitHub passed no secrets to this run, when the event says so: a pull request from a fork,
+ * or a run triggered by Dependabot (which sees only Dependabot secrets).
+ */
+export function secretsWithheld(context: EventContext & { actor: string } = new Context()): 'fork' | 'dependabot' | undefined {
+  if (context.actor === 'dependabot[bot]') return 'dependabot'
+  if (!FORK_WITHOUT_SECRETS.has(context.eventName)) return undefined
+  const head = field(context.payload, 'pull_request', 'head', 'repo', 'full_name')
+  const base = field(context.payload, 'pull_request', 'base', 'repo', 'full_name')
+  return head !== undefined && base !== undefined && head !== base ? 'fork' : undefined
+}

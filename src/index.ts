@@ -1,8 +1,13 @@
 /** The action's entry point: the runner runs `node dist/index.js`. */
+import { getInput } from '@actions/core'
 import { run } from './main.js'
+import { makeRedactor } from './redact.js'
+import { makeSafeText } from './text.js'
 
 run().catch((error: unknown) => {
-  // Only a fault in reporting itself reaches here: one line, no stack trace.
-  process.stdout.write(`::error::The action failed unexpectedly: ${error instanceof Error ? error.message : String(error)}\n`)
+  // Only a fault in reporting itself reaches here: one line, no stack trace, no key.
+  const token = getInput('token')
+  const safe = makeSafeText(makeRedactor([token, token.trim()]))
+  process.stdout.write(`::error::The action failed unexpectedly: ${safe(error instanceof Error ? error.message : String(error))}\n`)
   process.exitCode = 1
 })

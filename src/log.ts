@@ -1,7 +1,9 @@
 /**
  * The log both entry points write to: the action through @actions/core, the CLI to stderr.
- * Every message passes through the redactor before it is written.
+ * Every message passes through the one output path (text.ts) before it is written.
  */
+import type { SafeText } from './text.js'
+
 export interface Log {
   info(message: string): void
   /** A notice annotation in the action. */
@@ -17,15 +19,15 @@ export interface Log {
   status(message: string): void
 }
 
-/** Wraps a log so that nothing written through it can carry the key. */
-export function redactedLog(log: Log, redact: (text: string) => string): Log {
+/** Wraps a log so that nothing written through it can carry the key, split a line or start a command. */
+export function safeLog(log: Log, safe: SafeText): Log {
   return {
-    info: (message) => log.info(redact(message)),
-    notice: (message) => log.notice(redact(message)),
-    warning: (message) => log.warning(redact(message)),
-    error: (message, title) => log.error(redact(message), title === undefined ? undefined : redact(title)),
-    debug: (message) => log.debug(redact(message)),
-    group: (name, fn) => log.group(redact(name), fn),
-    status: (message) => log.status(redact(message))
+    info: (message) => log.info(safe(message)),
+    notice: (message) => log.notice(safe(message)),
+    warning: (message) => log.warning(safe(message)),
+    error: (message, title) => log.error(safe(message), title === undefined ? undefined : safe(title)),
+    debug: (message) => log.debug(safe(message)),
+    group: (name, fn) => log.group(safe(name), fn),
+    status: (message) => log.status(safe(message))
   }
 }

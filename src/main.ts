@@ -1,17 +1,20 @@
 /**
  * The GitHub Action: inputs from the workflow, the shared engine, and the report through
- * @actions/core (outputs, job summary, annotations).
+ * @actions/core (outputs, job summary, annotations). Everything printed or written goes through
+ * one output path (text.ts): the key redacted in every form, then server text neutralised.
  */
 import * as core from '@actions/core'
 import { systemClock, type Clock } from './clock.js'
-import { runEngine } from './engine.js'
-import { JobFailedError, LayerError, messageOf, WaitTimeoutError } from './errors.js'
-import { eventDefaults } from './event.js'
+import { countedAsSuccess, runEngine } from './engine.js'
+import { InputError, JobFailedError, LayerError, messageOf, WaitTimeoutError } from './errors.js'
+import { eventDefaults, secretsWithheld } from './event.js'
 import { onInterrupt, interruptMessage } from './interrupt.js'
-import { redactedLog, type Log } from './log.js'
-import { makeRedactor } from './redact.js'
+import { safeLog, type Log } from './log.js'
+import { makeRedactor, secretForms } from './redact.js'
 import { outputsOf, RunState, summaryModel, type OutputName } from './report.js'
-import { describeSettings, INPUT_NAMES, parseSettings, type RawInputs, type SourceDefaults } from './settings.js'
+import { checkRunnerFiles } from './runner-files.js'
+import { ACTION_WORDS, describeSettings, INPUT_NAMES, parseSettings, type RawInputs, type SourceDefaults } from './settings.js'
+import { makeSafeText, type SafeText } from './text.js'
 import { HttpClientTransport, type Transport } from './transport.js'
 
 export const USER_AGENT = 'layerci-action/1'
@@ -20,6 +23,8 @@ export interface RunOptions {
   clock?: Clock
   transport?: Transport
   defaults?: () => SourceDefaults
+  /** Why GitHub passed no secrets to this run, if it did not (read from the event when not given). */
+  secretsWithheld?: () => 'fork' | 'dependabot' | undefined
 }
 
 function actionLog(): Log {
@@ -34,31 +39,39 @@ function actionLog(): Log {
   }
 }
 
-/** Writes each output whose value changed since the last call, redacted like every log line. */
-function outputWriter(state: RunState, redact: (text: string) => string): () => void {
+/**
+ * Writes each output whose value changed since the last call. A runner file that fails once a job
+ * exists (the disk filled up) costs a warning, never the wait for the job.
+ */
+function outputWriter(state: RunState, safe: SafeText, log: Log): () => void {
   const written = new Map<OutputName, string>()
+  let warned = false
   return () => {
-    for (const [name, raw] of Object.entries(outputsOf(state)) as Array<[OutputName, string]>) {
-      const value = redact(raw)
-      if (written.get(name) === value) continue
-      written.set(name, value)
-      core.setOutput(name, value)
+    try {
+      for (const [name, value] of Object.entries(outputsOf(state, safe)) as Array<[OutputName, string]>) {
+        if (written.get(name) === value) continue
+        core.setOutput(name, value)
+        written.set(name, value)
+      }
+    } catch (error) {
+      if (!warned) log.warning(`Could not write the step's outputs: ${messageOf(error)}`)
+      warned = true
     }
   }
 }
 
-async function writeSummary(state: RunState, verdict: string, clock: Clock, log: Log, redact: (text: string) => string): Promise<void> {
+async function writeSummary(state: RunState, verdict: string, notes: string[], clock: Clock, log: Log, safe: SafeText): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
     return
   }
-  const model = summaryModel(state, verdict, clock.now())
+  const model = summaryModel(state, verdict, clock.now(), safe, notes)
   const table = (rows: string[][]): Array<Array<string | { data: string; header: boolean }>> => {
-    const [header = [], ...body] = rows.map((row) => row.map(redact))
+    const [header = [], ...body] = rows
     return [header.map((data) => ({ data, header: true })), ...body]
   }
-  core.summary.addHeading(redact(model.heading), 3).addTable(table(model.rows))
-  for (const note of model.notes) core.summary.addRaw(`<p>${redact(note)}</p>`, true)
+  core.summary.addHeading(model.heading, 3).addTable(table(model.rows))
+  for (const note of model.notes) core.summary.addRaw(`<p>${note}</p>`, true)
   if (model.runners) core.summary.addHeading('Runners', 4).addTable(table(model.runners))
   try {
     await core.summary.write()
@@ -67,29 +80,51 @@ async function writeSummary(state: RunState, verdict: string, clock: Clock, log:
   }
 }
 
+/** The message for an empty token: where GitHub withholds secrets, it says so and how to skip the step. */
+function missingToken(withheld: 'fork' | 'dependabot' | undefined): InputError | undefined {
+  if (withheld === 'fork') {
+    return new InputError(
+      'Input "token" is empty: GitHub does not pass secrets to workflows run for a pull request from a fork, so the LayerCI key is not available here. Skip the step for forks with `if: github.event.pull_request.head.repo.full_name == github.repository`.'
+    )
+  }
+  if (withheld === 'dependabot') {
+    return new InputError(
+      'Input "token" is empty: GitHub passes only Dependabot secrets to runs that Dependabot triggers. Add the LayerCI key as a Dependabot secret too, or skip the step with `if: github.actor != \'dependabot[bot]\'`.'
+    )
+  }
+  return undefined
+}
+
 export async function run(options: RunOptions = {}): Promise<void> {
-  // The key is registered as a secret before anything else is printed.
+  // The key, in every form it can be printed in, is registered as a secret before anything else.
   const rawToken = core.getInput('token')
   const token = rawToken.trim()
-  for (const form of new Set([rawToken, token, encodeURIComponent(token)])) if (form) core.setSecret(form)
+  const secrets = [...new Set([rawToken, token])].filter((secret) => secret !== '')
+  for (const form of new Set(secrets.flatMap(secretForms))) core.setSecret(form)
   const clock = options.clock ?? systemClock
   const state = new RunState(clock.now())
-  const redact = makeRedactor([token])
-  const log = redactedLog(actionLog(), redact)
-  const writeOutputs = outputWriter(state, redact)
+  const safe = makeSafeText(makeRedactor(secrets))
+  const log = safeLog(actionLog(), safe)
+  const writeOutputs = outputWriter(state, safe, log)
   onInterrupt((signal) => {
     writeOutputs()
-    core.error(redact(interruptMessage(state, signal)), { title: 'Cancelled' })
+    log.error(interruptMessage(state, signal), 'Cancelled')
   })
 
   let verdict: string
+  const notes: string[] = []
   try {
+    checkRunnerFiles(process.env, { outputs: true })
+    if (token === '') {
+      const withheld = (options.secretsWithheld ?? (() => secretsWithheld()))()
+      const error = missingToken(withheld)
+      if (error) throw error
+    }
     const raw: RawInputs = {}
     for (const name of INPUT_NAMES) raw[name] = name === 'token' ? rawToken : core.getInput(name)
-    const settings = parseSettings(raw, options.defaults ?? (() => eventDefaults()))
-    for (const line of describeSettings(settings)) core.debug(line)
-    for (const note of settings.notes) log.info(note)
-    for (const warning of settings.warnings) log.warning(warning)
+    const settings = parseSettings(raw, options.defaults ?? (() => eventDefaults()), ACTION_WORDS)
+    for (const line of describeSettings(settings)) log.debug(line)
+    for (const note of settings.notes) log[note.level](note.text)
     const result = await runEngine({
       settings,
       log,
@@ -98,17 +133,19 @@ export async function run(options: RunOptions = {}): Promise<void> {
       state,
       onUpdate: writeOutputs
     })
-    verdict = result === 'passed' ? 'SUCCEEDED' : 'created'
-    if (result === 'passed') log.info(`LayerCI job ${state.jobId} SUCCEEDED${state.url ? `: ${state.url}` : ''}`)
-    else log.info(`Not waiting for job ${state.jobId} (wait: false).`)
+    const status = state.calculatedStatus ?? 'SUCCEEDED'
+    verdict = result === 'passed' ? status : 'created'
+    if (result === 'passed') {
+      if (status !== 'SUCCEEDED') notes.push(`${countedAsSuccess(status, ACTION_WORDS)}.`)
+      log.info(`LayerCI job ${state.jobId} ${status}${state.url ? `: ${state.url}` : ''}`)
+    } else log.info(`Not waiting for job ${state.jobId} ("wait: false").`)
   } catch (error) {
     writeOutputs()
-    const message = redact(messageOf(error))
-    if (!(error instanceof LayerError) && error instanceof Error && error.stack) core.debug(redact(error.stack))
+    if (!(error instanceof LayerError) && error instanceof Error && error.stack) log.debug(error.stack)
     verdict =
       error instanceof JobFailedError ? (state.calculatedStatus ?? 'failed') : error instanceof WaitTimeoutError ? 'timed out' : 'failed'
-    core.error(message, { title: error instanceof JobFailedError ? 'LayerCI job failed' : 'LayerCI' })
+    log.error(messageOf(error), error instanceof JobFailedError ? 'LayerCI job failed' : 'LayerCI')
     process.exitCode = 1
   }
-  if (state.jobId !== undefined) await writeSummary(state, verdict, clock, log, redact)
+  if (state.jobId !== undefined) await writeSummary(state, verdict, notes, clock, log, safe)
 }

@@ -5,6 +5,7 @@
 import type { Job, Runner } from './api.js'
 import { formatDuration } from './duration.js'
 import type { Settings } from './settings.js'
+import { escapeHtml, type SafeText } from './text.js'
 
 export const OUTPUT_NAMES = ['job-id', 'job-url', 'job-uuid', 'status', 'calculated-status', 'commit-sha', 'branch', 'job'] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -38,21 +39,21 @@ export function jobPageUrl(settings: Pick<Settings, 'apiUrl' | 'owner' | 'repoNa
   return `${settings.apiUrl}/jobs/github/${encodeURIComponent(settings.owner)}/${encodeURIComponent(settings.repoName)}/${id}`
 }
 
-/** The outputs known from the state; names without a value are left out. */
-export function outputsOf(state: RunState): Partial<Record<OutputName, string>> {
+/** The outputs known from the state, each through the output path; names without a value are left out. */
+export function outputsOf(state: RunState, safe: SafeText): Partial<Record<OutputName, string>> {
   const out: Partial<Record<OutputName, string>> = {}
   const id = state.job?.id ?? state.jobId
   if (id !== undefined) out['job-id'] = String(id)
-  if (state.url) out['job-url'] = state.url
+  if (state.url) out['job-url'] = safe(state.url)
   const job = state.job
   const calculated = state.calculatedStatus ?? job?.calculated_status
-  if (calculated) out['calculated-status'] = calculated
+  if (calculated) out['calculated-status'] = safe(calculated)
   if (!job) return out
-  if (job.uuid) out['job-uuid'] = job.uuid
-  if (job.status) out.status = job.status
-  if (job.commit_sha) out['commit-sha'] = job.commit_sha
-  if (job.branch) out.branch = job.branch
-  out.job = JSON.stringify(job.raw)
+  if (job.uuid) out['job-uuid'] = safe(job.uuid)
+  if (job.status) out.status = safe(job.status)
+  if (job.commit_sha) out['commit-sha'] = safe(job.commit_sha)
+  if (job.branch) out.branch = safe(job.branch)
+  out.job = safe.json(job.raw)
   return out
 }
 
@@ -62,48 +63,50 @@ export function eliminationNote(jobId: number | undefined, status: string, hidde
   return `The result of job ${jobId ?? '?'}, ${status}, was established by elimination: newer jobs (${hiders}) hid it from the filters that would show it, and the API answered that it matches none of the other documented statuses.`
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
-}
-
 export interface SummaryModel {
   heading: string
-  /** Header row first; cells are HTML, every API string escaped. */
+  /** Header row first; cells are HTML: every text redacted, neutralised, then escaped. */
   rows: string[][]
   runners?: string[][]
   /** Paragraphs of HTML below the table. */
   notes: string[]
 }
 
-export function summaryModel(state: RunState, verdict: string, endedAt: number): SummaryModel {
+/**
+ * The job summary. `verdict` and `notes` are the run's own words; every text passes through the
+ * output path (redaction first) and then HTML escaping, never the other way round.
+ */
+export function summaryModel(
+  state: RunState,
+  verdict: string,
+  endedAt: number,
+  safe: SafeText,
+  notes: readonly string[] = []
+): SummaryModel {
+  const cell = (text: string): string => escapeHtml(safe(text))
   const job = state.job
   const id = String(job?.id ?? state.jobId ?? '')
-  const idCell = state.url ? `<a href="${escapeHtml(state.url)}">${escapeHtml(id)}</a>` : escapeHtml(id)
+  const idCell = state.url ? `<a href="${cell(state.url)}">${cell(id)}</a>` : cell(id)
   const rows = [
     ['Job', 'Calculated status', 'Status', 'Branch', 'Commit', 'Duration'],
     [
       idCell,
-      escapeHtml(state.calculatedStatus ?? job?.calculated_status ?? 'unknown'),
-      escapeHtml(job?.status || '-'),
-      escapeHtml(job?.branch ?? '-'),
-      escapeHtml(job?.commit_sha ? job.commit_sha.slice(0, 12) : '-'),
+      cell(state.calculatedStatus ?? job?.calculated_status ?? 'unknown'),
+      cell(job?.status || '-'),
+      cell(job?.branch ?? '-'),
+      cell(job?.commit_sha ? job.commit_sha.slice(0, 12) : '-'),
       formatDuration(endedAt - state.startedAt)
     ]
   ]
-  const notes: string[] = []
+  const paragraphs = notes.map(cell)
   if (state.hiddenBy && state.calculatedStatus) {
-    notes.push(escapeHtml(eliminationNote(job?.id ?? state.jobId, state.calculatedStatus, state.hiddenBy)))
+    paragraphs.push(cell(eliminationNote(job?.id ?? state.jobId, state.calculatedStatus, state.hiddenBy)))
   }
-  const model: SummaryModel = { heading: `LayerCI job ${escapeHtml(id)}: ${escapeHtml(verdict)}`, rows, notes }
+  const model: SummaryModel = { heading: `LayerCI job ${cell(id)}: ${cell(verdict)}`, rows, notes: paragraphs }
   if (state.runners && state.runners.length > 0) {
     model.runners = [
       ['Runner', 'Layerfile', 'Status', 'Retried'],
-      ...state.runners.map((runner) => [
-        escapeHtml(runner.id),
-        escapeHtml(runner.layerfile || '-'),
-        escapeHtml(runner.status),
-        runner.retried ? 'yes' : 'no'
-      ])
+      ...state.runners.map((runner) => [cell(runner.id), cell(runner.layerfile || '-'), cell(runner.status), runner.retried ? 'yes' : 'no'])
     ]
   }
   return model

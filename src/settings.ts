@@ -4,6 +4,7 @@
  */
 import { InputError } from './errors.js'
 import { formatDuration, parseDuration } from './duration.js'
+import { FINISHED, isInFlight } from './status.js'
 
 export type Flavor = 'layerci' | 'webappio'
 
@@ -17,6 +18,7 @@ export const INPUT_NAMES = [
   'accept-buttons',
   'wait',
   'job-id',
+  'succeed-on',
   'timeout',
   'poll-interval',
   'api-url',
@@ -58,12 +60,21 @@ export interface Settings {
   /** Base URL without a trailing slash; may carry a path prefix. */
   apiUrl: string
   flavor: Flavor
+  /** Set when `flavor` was chosen by `auto`: a hint for messages about a refused key or path. */
+  flavorHint?: string
   extra?: string
-  /** Lines for the log saying which defaults were used. */
-  notes: string[]
-  /** Inputs accepted but worth a warning annotation. */
-  warnings: string[]
+  /** The calculated statuses that pass the step. */
+  succeedOn: string[]
+  /** What the log says about the inputs before anything is sent: defaults used, inputs worth a notice. */
+  notes: Note[]
 }
+
+export interface Note {
+  level: 'info' | 'notice' | 'warning'
+  text: string
+}
+
+export const DEFAULT_SUCCEED_ON: readonly string[] = ['SUCCEEDED']
 
 /** How messages name inputs: the action's input names, or the CLI's flags. */
 export interface Vocabulary {
@@ -163,11 +174,30 @@ function parseApiUrl(value: string): string {
 
 /** `auto` picks `webappio` for webapp.io and its subdomains, `layerci` for anything else. */
 export function resolveFlavor(value: string, apiUrl: string): Flavor {
+  return chooseFlavor(value, apiUrl).flavor
+}
+
+function chooseFlavor(value: string, apiUrl: string): { flavor: Flavor; auto: boolean } {
   const choice = value === '' ? 'auto' : value.toLowerCase()
-  if (choice === 'layerci' || choice === 'webappio') return choice
+  if (choice === 'layerci' || choice === 'webappio') return { flavor: choice, auto: false }
   if (choice !== 'auto') fail('api-flavor', `must be auto, layerci or webappio, not "${value}"`)
   const host = new URL(apiUrl).hostname.toLowerCase()
-  return host === 'webapp.io' || host.endsWith('.webapp.io') ? 'webappio' : 'layerci'
+  return { flavor: host === 'webapp.io' || host.endsWith('.webapp.io') ? 'webappio' : 'layerci', auto: true }
+}
+
+/** The statuses that pass: documented finished statuses, by commas or newlines, any case. */
+function parseSucceedOn(value: string): string[] {
+  const accepted = `the calculated statuses a finished job can have, separated by commas or newlines: ${FINISHED.join(', ')}`
+  const statuses = value
+    .split(/[,\n]/)
+    .map((item) => item.trim().toUpperCase())
+    .filter((item) => item !== '')
+  if (statuses.length === 0) return [...DEFAULT_SUCCEED_ON]
+  for (const status of statuses) {
+    if (isInFlight(status)) fail('succeed-on', `cannot list ${status}: the wait ends only when the job is done. Use ${accepted}`)
+    if (!(FINISHED as readonly string[]).includes(status)) fail('succeed-on', `"${status}" is not a documented status. Use ${accepted}`)
+  }
+  return [...new Set(statuses)]
 }
 
 function parseDurationInput(name: InputName, value: string, fallback: string, minimumMs: number): number {
@@ -197,16 +227,21 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
   }
   const { owner, repoName } = parseRepository(text(raw, 'repository'))
   const apiUrl = parseApiUrl(text(raw, 'api-url') || DEFAULT_API_URL)
-  const flavor = resolveFlavor(text(raw, 'api-flavor'), apiUrl)
+  const { flavor, auto } = chooseFlavor(text(raw, 'api-flavor'), apiUrl)
   const wait = parseBoolean('wait', text(raw, 'wait'), true)
   const acceptButtons = parseBoolean('accept-buttons', text(raw, 'accept-buttons'), false)
   const timeoutMs = parseDurationInput('timeout', text(raw, 'timeout'), '60m', 1000)
   const pollIntervalMs = parseDurationInput('poll-interval', text(raw, 'poll-interval'), '10s', MIN_POLL_INTERVAL_MS)
-  const warnings: string[] = []
+  const succeedOn = parseSucceedOn(raw['succeed-on'] ?? '')
+  const notes: Note[] = []
   if (pollIntervalMs >= timeoutMs) {
-    warnings.push(
-      `${words.name('poll-interval')} (${formatDuration(pollIntervalMs)}) is not shorter than ${words.name('timeout')} (${formatDuration(timeoutMs)}): the job is polled once more just before the timeout, however long the interval.`
-    )
+    notes.push({
+      level: 'warning',
+      text: `${words.name('poll-interval')} (${formatDuration(pollIntervalMs)}) is not shorter than ${words.name('timeout')} (${formatDuration(timeoutMs)}): the job is polled once more just before the timeout, however long the interval.`
+    })
+  }
+  if (succeedOn.join() !== DEFAULT_SUCCEED_ON.join()) {
+    notes.push({ level: 'info', text: `The step passes when the job ends ${succeedOn.join(' or ')} (${words.name('succeed-on')}).` })
   }
 
   const jobIdText = text(raw, 'job-id')
@@ -224,18 +259,28 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
   const extra = raw.extra ?? ''
   if (extra.length > 65536) fail('extra', 'is longer than 64 KiB')
 
-  const notes: string[] = []
   let ref = text(raw, 'ref')
   let branch = text(raw, 'branch')
+  if (branch.startsWith('refs/heads/') && branch.length > 'refs/heads/'.length) {
+    const name = branch.slice('refs/heads/'.length)
+    notes.push({ level: 'notice', text: `${words.name('branch')} "${branch}" is a full ref: LayerCI is sent the branch name "${name}".` })
+    branch = name
+  }
   if (jobId === undefined && (ref === '' || branch === '')) {
     const found = defaults()
     if (ref === '' && found.ref) {
       ref = found.ref
-      notes.push(`ref defaults to ${ref} (${found.refOrigin ?? found.origin})`)
+      notes.push({ level: 'info', text: `ref defaults to ${ref} (${found.refOrigin ?? found.origin})` })
     }
     if (branch === '' && found.branch) {
       branch = found.branch
-      notes.push(`branch defaults to ${branch} (${found.branchOrigin ?? found.origin})`)
+      notes.push({ level: 'info', text: `branch defaults to ${branch} (${found.branchOrigin ?? found.origin})` })
+    }
+    if (ref === '' && branch === '') {
+      notes.push({
+        level: 'notice',
+        text: `No ${words.name('ref')} or ${words.name('branch')} was given, and ${found.origin} gave none: LayerCI builds its own default, origin/master on the master branch.`
+      })
     }
   }
   if (ref !== '') checkRefLike('ref', ref, 'a commit SHA or ref')
@@ -250,8 +295,12 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
     pollIntervalMs,
     apiUrl,
     flavor,
-    notes,
-    warnings
+    succeedOn,
+    notes
+  }
+  if (auto) {
+    const other = flavor === 'layerci' ? 'webappio' : 'layerci'
+    settings.flavorHint = `${words.name('api-flavor')} is auto, which chose ${flavor} for ${new URL(apiUrl).host}: if this server speaks the ${other} API, set ${words.setting('api-flavor', other)}.`
   }
   if (owner !== undefined) settings.owner = owner
   if (ref !== '') settings.ref = ref
@@ -265,6 +314,6 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
 /** Each field for a debug line, the key shown only as its length. */
 export function describeSettings(settings: Settings): string[] {
   return Object.entries(settings)
-    .filter(([key]) => key !== 'notes' && key !== 'warnings')
+    .filter(([key]) => key !== 'notes' && key !== 'flavorHint')
     .map(([key, value]) => (key === 'token' ? `token: (${String(value).length} characters, masked)` : `${key}: ${JSON.stringify(value)}`))
 }

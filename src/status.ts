@@ -13,8 +13,3 @@ export function isInFlight(status: string): boolean {
 export function isDocumented(status: string): boolean {
   return isInFlight(status) || (FINISHED as readonly string[]).includes(status)
 }
-
-/** Only SUCCEEDED passes; every other status, an undocumented one included, fails the step. */
-export function isSuccess(status: string): boolean {
-  return status === 'SUCCEEDED'
-}

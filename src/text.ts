@@ -1,0 +1,45 @@
+/**
+ * Text for output. Whatever came from the server (statuses, error texts, branch names, URLs, whole
+ * job objects) is data: it reaches a log line, an annotation, an output, the job summary or a
+ * terminal only through `makeSafeText`, which redacts the key in every form first and then
+ * neutralises what a runner or a terminal would read as an instruction.
+ */
+import type { Redactor } from './redact.js'
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
+}
+
+/** C0 controls (line breaks, ESC that starts ANSI and OSC sequences), DEL, C1 controls, Unicode line breaks. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/**
+ * Makes text safe to print on one line: every control character is shown as an escape (`\n`,
+ * `\u001b`), so no value can split a line or drive a terminal; `##[` (a runner's legacy command
+ * syntax, read anywhere in a line) and a leading `::` (a workflow command) are shown escaped too.
+ * The escapes are JSON's, so a JSON text stays valid JSON.
+ */
+export function neutralize(text: string): string {
+  return text
+    .replace(CONTROLS, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/##\[/g, '#\\u0023[')
+    .replace(/^(\s*):/, '$1\\u003a')
+}
+
+/** Text for output, from any source: redacted, then neutralised. */
+export interface SafeText {
+  (text: string): string
+  /** A value (a job object from the server) as JSON: its strings redacted before JSON escapes them. */
+  json(value: unknown): string
+}
+
+/** The one path to output: redact the key in every form, then neutralise. */
+export function makeSafeText(redact: Redactor): SafeText {
+  return Object.assign((text: string) => neutralize(redact(text)), {
+    json: (value: unknown) => neutralize(JSON.stringify(value, (_, item: unknown) => (typeof item === 'string' ? redact(item) : item)))
+  })
+}
