@@ -4,6 +4,9 @@ import { runCli, type CliIo } from '../src/cli-main.js'
 import { cliDefaults, defaultRepository } from '../src/ci-env.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 function io(env: Record<string, string>, tty: boolean, clock = new FakeClock()): CliIo & { out: string[]; err: string[] } {
   const out: string[] = []
@@ -99,5 +102,61 @@ describe('CI defaults', () => {
     expect(defaultRepository({ GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/sub/r' })).toBe('sub/r')
     expect(defaultRepository({ CIRCLECI: 'true', CIRCLE_PROJECT_USERNAME: 'o', CIRCLE_PROJECT_REPONAME: 'r' })).toBe('o/r')
     expect(defaultRepository({})).toBeUndefined()
+  })
+
+  it('writes no terminal control sequence that came from the server, on the status line or any other', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const hostile = { id: 1, status: 'SEE_RUNNERS', branch: 'main', calculated_status: 'RUNNING\u001b]0;pwned\u0007\u001b[2J' }
+    // A status the docs do not name ends the wait, and fails it.
+    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'ok', job: hostile }) }, 2)
+    const terminal = io({ LAYERCI_TOKEN: fake.token }, true)
+    const code = await runCli(['--repository', 'r', '--api-url', fake.url, '--ref', 'abc1234', '--branch', 'main', '--json'], terminal)
+    expect(code).toBe(1)
+    expect(terminal.out.join('')).not.toContain('\u001b')
+    // The only escape sequence is the command's own "return, clear the line".
+    const written = terminal.err.join('').split('\r\u001b[2K').join('')
+    expect(written).not.toContain('\u001b')
+    expect(written).not.toContain('\u0007')
+    expect(written).toContain('Job 1: RUNNING\\u001b]0;pwned\\u0007\\u001b[2J')
+  })
+
+  it('says plainly what LayerCI builds when no ref and no branch come from anywhere', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const plain = { ...io({ LAYERCI_TOKEN: fake.token }, false), cwd: mkdtempSync(join(tmpdir(), 'not-git-')) }
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--no-wait'], plain)).toBe(0)
+    expect(plain.err.join('')).toContain(
+      'layerci-run: note: No --ref or --branch was given, and the git checkout gave none: LayerCI builds its own default, origin/master on the master branch.'
+    )
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({})
+  })
+
+  it('sends a branch given as a full ref as its name, with a note', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(
+      await runCli(['--repository', 'r', '--api-url', fake.url, '--no-wait', '--ref', 'abc1234', '--branch', 'refs/heads/release/2'], plain)
+    ).toBe(0)
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'release/2', ref: 'abc1234' })
+    expect(plain.err.join('')).toContain(
+      'layerci-run: note: --branch "refs/heads/release/2" is a full ref: LayerCI is sent the branch name "release/2".'
+    )
+  })
+
+  it('a refused key names the variable and, when auto chose the flavor, the --api-flavor flag', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const plain = io({ LAYERCI_TOKEN: 'not-the-key' }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--ref', 'abc1234'], plain)).toBe(3)
+    expect(plain.err.join('')).toContain(
+      `layerci-run: error: The LayerCI API key was refused (HTTP 401: invalid API key). Check LAYERCI_TOKEN: it must be a LayerCI API key with access to r. --api-flavor is auto, which chose layerci for ${new URL(fake.url).host}: if this server speaks the webappio API, set --api-flavor webappio.`
+    )
+  })
+
+  it('a server that cannot be reached names the --api-url flag', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const url = fake.url
+    await fake.stop()
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', url, '--ref', 'abc1234', '--api-flavor', 'layerci'], plain)).toBe(3)
+    expect(plain.err.join('')).toMatch(/the connection was refused\. Check --api-url, or run again when the service is back\./)
   })
 })

@@ -72,6 +72,50 @@ describe('layerci-run', () => {
     expect(run.code).toBe(0)
     expect(run.stderr).toContain('Created LayerCI job 1; not waiting (--no-wait).')
     expect(fake.requests.filter((r) => r.query.done)).toHaveLength(0)
+    // stdout is the id alone, for id=$(layerci-run --no-wait …) and then --job-id "$id".
+    expect(run.stdout).toBe('1\n')
+    fake.setStatus(REPO, 1, 'SUCCEEDED')
+    const later = await cli(['--repository', REPO, '--api-url', fake.url, '--job-id', run.stdout.trim()], { LAYERCI_TOKEN: fake.token })
+    expect(later.code).toBe(0)
+    expect(later.stderr).toContain('LayerCI job 1 SUCCEEDED')
+  })
+
+  it('exit 0 on a status listed in --succeed-on, saying it was counted as success', async () => {
+    const fake = await fakeWith(scheduleTo('RUNNER_CANCELLED', 300))
+    const run = await cli(
+      [
+        '--repository',
+        REPO,
+        '--api-url',
+        fake.url,
+        '--poll-interval',
+        '1s',
+        '--ref',
+        'abc1234',
+        '--branch',
+        'main',
+        '--succeed-on',
+        'succeeded, runner_cancelled'
+      ],
+      { LAYERCI_TOKEN: fake.token }
+    )
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('The step passes when the job ends SUCCEEDED or RUNNER_CANCELLED (--succeed-on).')
+    expect(run.stderr).toContain('layerci-run: note: RUNNER_CANCELLED counted as success by --succeed-on.')
+  })
+
+  it('a closed stdout or stderr does not crash the command: the exit code still says how the job ended', async () => {
+    // A job that passes: a crash would exit 1.
+    const fake = await fakeWith(scheduleTo('SUCCEEDED', 300))
+    const child = spawn(
+      process.execPath,
+      [CLI, '--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--ref', 'abc1234', '--branch', 'main', '--json'],
+      { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', LAYERCI_TOKEN: fake.token }, stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    child.stdout.destroy()
+    child.stderr.destroy()
+    const code = await new Promise((done) => child.on('close', done))
+    expect(code).toBe(0)
   })
 
   it('exit 1: the job finished unsuccessfully', async () => {
@@ -89,7 +133,14 @@ describe('layerci-run', () => {
     [['--timeout', 'soon'], /--timeout "soon" is not a duration/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['--token', 'abc'], /--token is not accepted .* LAYERCI_TOKEN/],
-    [['--job-id', '5', '--no-wait'], /--job-id cannot be used with --no-wait: an existing job can only be waited for/]
+    [['--job-id', '5', '--no-wait'], /--job-id cannot be used with --no-wait: an existing job can only be waited for/],
+    [['--api-url', ''], /^layerci-run: error: --api-url was given an empty value \(an unset variable\?\)/m],
+    [['--timeout', ' '], /--timeout was given an empty value/],
+    [['--succeed-on', 'RUNNING'], /--succeed-on cannot list RUNNING: the wait ends only when the job is done/],
+    [
+      ['--succeed-on', 'passed'],
+      /--succeed-on "PASSED" is not a documented status. Use .*SUCCEEDED, FAILURE, JOB_ERROR, BAD_LAYERFILE, RUNNER_CANCELLED, RUNNER_ERROR/
+    ]
   ])('exit 2: bad usage %j, no request sent', async (args, message) => {
     const fake = await fakeWith()
     const run = await cli(['--repository', REPO, '--api-url', fake.url, ...args], { LAYERCI_TOKEN: fake.token })
@@ -134,6 +185,29 @@ describe('layerci-run', () => {
     expect(run.code).toBe(3)
     expect(run.stderr).toContain('LayerCI has no job 5 in layerci-example: the newest job of layerci-example is 1. Check the job id.')
     expect(run.ms).toBeLessThan(4000)
+  })
+
+  it('exit 4: a create that timed out, saying a job may have been created', async () => {
+    const fake = await fakeWith(MANUAL)
+    fake.inject('create', { kind: 'hang' })
+    const run = await cli(['--repository', REPO, '--api-url', fake.url, '--timeout', '3s', '--ref', 'abc1234', '--branch', 'main'], {
+      LAYERCI_TOKEN: fake.token
+    })
+    expect(run.code).toBe(4)
+    expect(run.stderr).toMatch(/layerci-run: error: Timed out after \ds before LayerCI confirmed a new job\. .*A job may have been created/)
+    expect(fake.count('create')).toBe(1)
+  })
+
+  it('exit 2 inside GitHub Actions when the event payload is not JSON, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerci-event-'))
+    writeFileSync(join(dir, 'event.json'), '{not json')
+    const run = await cli(['--repository', REPO, '--api-url', 'http://127.0.0.1:9', '--ref', 'abc1234'], {
+      LAYERCI_TOKEN: 'k3y-value',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_PATH: join(dir, 'event.json')
+    })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`GITHUB_EVENT_PATH names ${join(dir, 'event.json')}, which is not a JSON event payload`)
   })
 
   it('exit 4: timed out', async () => {

@@ -245,6 +245,70 @@ describe('dist/index.js as a runner runs it', () => {
     )
   })
 
+  describe('a hostile server', () => {
+    const KEY = `Tok&'"\\!<e>~x9`
+    /** The key as a server might echo it back, in each form it can take. */
+    const echoes = [
+      KEY,
+      encodeURIComponent(KEY),
+      new URLSearchParams([['k', KEY]]).toString().slice(2),
+      JSON.stringify(KEY).slice(1, -1),
+      KEY.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    ]
+    const ours = new Set(['add-mask', 'debug', 'error', 'warning', 'notice', 'group', 'endgroup'])
+
+    it('cannot start a workflow command, split a line, or get the key into any output, in any form', async () => {
+      const fake = await startFake({ token: KEY, repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+      const job = {
+        id: 1,
+        status: 'SEE_RUNNERS\n::warning::from the server',
+        branch: 'main',
+        commit_sha: SHA,
+        run_start_reason: `echoed: ${echoes.join(' | ')}`,
+        merge_branch: '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 ##[error]legacy'
+      }
+      fake.inject('create', {
+        kind: 'body',
+        body: JSON.stringify({
+          status: 'ok',
+          job: { ...job, calculated_status: 'NEW' },
+          url: `javascript:alert(1)//\n::error::${KEY}`
+        })
+      })
+      fake.inject(
+        'latest',
+        { kind: 'body', body: JSON.stringify({ status: 'ok', job: { ...job, calculated_status: 'FAILURE\n::stop-commands::x' } }) },
+        50
+      )
+      const result = await runner({ token: KEY, 'api-url': fake.url, 'poll-interval': '1s', timeout: '20s' })
+      expect(result.code).toBe(1)
+      const lines = result.stdout.split('\n')
+      // Every line a runner reads as a command is one of the action's own: one error annotation.
+      const commands = lines.filter((line) => line.trimStart().startsWith('::') || line.includes('##['))
+      expect(commands.every((line) => ours.has(/^::([a-z-]+)/.exec(line.trimStart())?.[1] ?? ''))).toBe(true)
+      expect(lines.filter((line) => line.startsWith('::error'))).toEqual([
+        `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE\\n::stop-commands::x: ${fake.url}/jobs/github/octo-org/layerci-example/1`
+      ])
+      // The server's url was not an http(s) link: the job's page is built instead.
+      expect(result.outputs['job-url']).toBe(`${fake.url}/jobs/github/octo-org/layerci-example/1`)
+      expect(result.outputs['calculated-status']).toBe('FAILURE\\n::stop-commands::x')
+      expect(result.outputs.status).toBe('SEE_RUNNERS\\n::warning::from the server')
+      expect(JSON.parse(result.outputs.job ?? '{}')).toMatchObject({ id: 1, run_start_reason: 'echoed: *** | *** | *** | *** | ***' })
+      expect(result.summary).toContain('FAILURE\\n::stop-commands::x')
+      expect(result.summary).not.toContain('\u001b')
+      // The key: only in ::add-mask:: lines, in no output, nor the summary, in any form.
+      const everything = [
+        lines.filter((line) => !line.startsWith('::add-mask::')).join('\n'),
+        result.stderr,
+        JSON.stringify(result.outputs),
+        result.summary
+      ].join('\n')
+      for (const form of echoes) expect(everything).not.toContain(form)
+      const masked = lines.filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length))
+      for (const form of echoes) expect(masked).toContain(form.replace(/%/g, '%25'))
+    }, 30_000)
+  })
+
   it('a refused key through the bundle: one error line, nothing created', async () => {
     const fake = await startFake()
     const result = await runner({ token: 'wrong-key-77', 'api-url': fake.url })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { eventDefaults } from '../src/event.js'
+import { eventDefaults, secretsWithheld } from '../src/event.js'
 
 const sha = '1111111111111111111111111111111111111111'
 const head = '2222222222222222222222222222222222222222'
@@ -64,5 +64,33 @@ describe('eventDefaults', () => {
     } finally {
       process.env = saved
     }
+  })
+})
+
+describe('secretsWithheld', () => {
+  const pr = (head: string, base: string) => ({
+    pull_request: { head: { repo: { full_name: head } }, base: { repo: { full_name: base } } }
+  })
+  const context = (eventName: string, payload: unknown, actor = 'octocat') => ({ eventName, sha: '', ref: '', payload, actor })
+
+  it.each(['pull_request', 'pull_request_review', 'pull_request_review_comment'])('%s from a fork: GitHub passes no secrets', (event) => {
+    expect(secretsWithheld(context(event, pr('someone/web-app', 'octo-org/web-app')))).toBe('fork')
+  })
+
+  it('a pull request from a branch of the same repository gets secrets', () => {
+    expect(secretsWithheld(context('pull_request', pr('octo-org/web-app', 'octo-org/web-app')))).toBeUndefined()
+  })
+
+  it('pull_request_target runs with the base repository secrets, forks included', () => {
+    expect(secretsWithheld(context('pull_request_target', pr('someone/web-app', 'octo-org/web-app')))).toBeUndefined()
+  })
+
+  it('a payload without the repositories says nothing', () => {
+    expect(secretsWithheld(context('pull_request', { pull_request: {} }))).toBeUndefined()
+  })
+
+  it('Dependabot runs see only Dependabot secrets, whatever the event', () => {
+    expect(secretsWithheld(context('push', {}, 'dependabot[bot]'))).toBe('dependabot')
+    expect(secretsWithheld(context('push', {}))).toBeUndefined()
   })
 })

@@ -2,6 +2,9 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as coreFake from '../__fixtures__/core.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 jest.unstable_mockModule('@actions/core', () => coreFake)
 const { run } = await import('../src/main.js')
@@ -168,5 +171,123 @@ describe('run (the action), redaction of outputs and summary', () => {
     const written = [...coreFake.outputs.values(), ...coreFake.summaryWrites].join('\n')
     expect(written).toContain('***')
     expect(written).not.toContain(fake.token)
+  })
+})
+
+describe('run (the action), talking to people', () => {
+  it.each([
+    [
+      'fork',
+      /GitHub does not pass secrets to workflows run for a pull request from a fork.*if: github.event.pull_request.head.repo.full_name == github.repository/
+    ],
+    ['dependabot', /GitHub passes only Dependabot secrets to runs that Dependabot triggers.*if: github.actor != 'dependabot\[bot\]'/]
+  ] as const)('an empty token where GitHub withholds secrets (%s) says why and how to skip the step', async (withheld, message) => {
+    const { fake, clock } = await setup({ token: '' })
+    await run({ clock, defaults, secretsWithheld: () => withheld })
+    expect(process.exitCode).toBe(1)
+    const errors = coreFake.printed.filter((line) => line.startsWith('::error'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(message)
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('an empty token elsewhere is simply required', async () => {
+    const { clock } = await setup({ token: '' })
+    await run({ clock, defaults, secretsWithheld: () => undefined })
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+      '::error title=LayerCI::Input "token" is required: the LayerCI API key, e.g. token: ${{ secrets.LAYERCI_TOKEN }}'
+    ])
+  })
+
+  it('a status listed in succeed-on passes, and the log and the summary say it was counted as success', async () => {
+    const { fake, clock } = await setup({ 'succeed-on': 'SUCCEEDED\nrunner_cancelled' })
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'RUNNER_CANCELLED')
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed).toContain('The step passes when the job ends SUCCEEDED or RUNNER_CANCELLED ("succeed-on").')
+    expect(coreFake.printed).toContain('::notice::RUNNER_CANCELLED counted as success by "succeed-on".')
+    expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: RUNNER_CANCELLED')
+    expect(coreFake.summaryWrites[0]).toContain('<p>RUNNER_CANCELLED counted as success by &quot;succeed-on&quot;.</p>')
+  })
+
+  it('a status outside succeed-on fails the step as before', async () => {
+    const { fake, clock } = await setup({ 'succeed-on': 'RUNNER_CANCELLED' })
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    await run({ clock, defaults })
+    expect(process.exitCode).toBe(1)
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+      `::error title=LayerCI job failed::LayerCI job 1 finished SUCCEEDED: https://layerci.com/jobs/github/octo/${REPO}/1`
+    ])
+  })
+
+  it('registers every form of the key that could be printed with ::add-mask::, before anything else', async () => {
+    const { clock } = await setup({ wait: 'false' })
+    const key = `k&y'"\\!x 2`
+    coreFake.setInputs({ ...coreFake.inputs, token: `${key}\n` })
+    await run({ clock, defaults })
+    const masks = coreFake.printed.filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length))
+    expect(coreFake.printed.slice(0, masks.length).every((line) => line.startsWith('::add-mask::'))).toBe(true)
+    for (const form of [
+      `${key}\n`,
+      key,
+      encodeURIComponent(key),
+      new URLSearchParams([['k', key]]).toString().slice(2),
+      JSON.stringify(key).slice(1, -1),
+      'k&amp;y&#39;&quot;\\!x 2'
+    ])
+      expect(masks).toContain(form)
+  })
+})
+
+describe('run (the action), the runner files', () => {
+  it.each(['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY'])(
+    '%s that cannot be written fails the step before any job exists, naming it',
+    async (variable) => {
+      const { fake, clock } = await setup()
+      const path = join(mkdtempSync(join(tmpdir(), 'runner-')), 'missing-dir', 'file')
+      const saved = process.env[variable]
+      process.env[variable] = path
+      try {
+        await run({ clock, defaults })
+      } finally {
+        if (saved === undefined) Reflect.deleteProperty(process.env, variable)
+        else process.env[variable] = saved
+      }
+      expect(process.exitCode).toBe(1)
+      expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+        expect.stringContaining(`::error title=LayerCI::${variable} names ${path}, which cannot be written (ENOENT)`)
+      ])
+      expect(fake.requests).toHaveLength(0)
+    }
+  )
+
+  it('an event payload that is not JSON fails the step naming the file, before any request', async () => {
+    const { fake, clock } = await setup()
+    const path = join(mkdtempSync(join(tmpdir(), 'runner-')), 'event.json')
+    writeFileSync(path, '<html>')
+    process.env.GITHUB_EVENT_PATH = path
+    try {
+      await run({ clock, defaults })
+    } finally {
+      delete process.env.GITHUB_EVENT_PATH
+    }
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+      expect.stringContaining(`::error title=LayerCI::GITHUB_EVENT_PATH names ${path}, which is not a JSON event payload`)
+    ])
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('an output that fails once the job exists costs a warning, never the wait', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    coreFake.setOutput.mockImplementationOnce(() => {
+      throw new Error('ENOSPC: no space left on device')
+    })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed.filter((line) => line.startsWith('::warning'))).toEqual([
+      "::warning::Could not write the step's outputs: ENOSPC: no space left on device"
+    ])
+    expect(coreFake.outputs.get('calculated-status')).toBe('SUCCEEDED')
   })
 })

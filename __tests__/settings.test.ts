@@ -165,6 +165,60 @@ describe('parseSettings', () => {
     expect(settings.notes).toEqual(notes)
   })
 
+  it.each<[string, string[]]>([
+    ['', ['SUCCEEDED']],
+    ['SUCCEEDED', ['SUCCEEDED']],
+    ['succeeded, Runner_Cancelled', ['SUCCEEDED', 'RUNNER_CANCELLED']],
+    ['FAILURE\nSUCCEEDED\n', ['FAILURE', 'SUCCEEDED']],
+    ['SUCCEEDED,SUCCEEDED', ['SUCCEEDED']]
+  ])('succeed-on %j passes on %j', (value, statuses) => {
+    expect(parseSettings({ ...base, 'succeed-on': value }, noDefaults).succeedOn).toEqual(statuses)
+  })
+
+  it.each([
+    ['RUNNING', /Input "succeed-on" cannot list RUNNING: the wait ends only when the job is done/],
+    ['new', /Input "succeed-on" cannot list NEW/],
+    [
+      'SUCCEEDED, SKIPPED',
+      /Input "succeed-on" "SKIPPED" is not a documented status. Use the calculated statuses a finished job can have, .*: SUCCEEDED, FAILURE, JOB_ERROR, BAD_LAYERFILE, RUNNER_CANCELLED, RUNNER_ERROR/
+    ]
+  ])('succeed-on %j is refused, naming the input and what it accepts', (value, message) => {
+    expect(errorOf({ ...base, 'succeed-on': value })).toMatch(message)
+  })
+
+  it('says which statuses pass when the policy is not the default', () => {
+    const notes = parseSettings({ ...base, 'succeed-on': 'SUCCEEDED,RUNNER_CANCELLED', 'job-id': '3' }, noDefaults).notes
+    expect(notes).toEqual([{ level: 'info', text: 'The step passes when the job ends SUCCEEDED or RUNNER_CANCELLED ("succeed-on").' }])
+    expect(parseSettings({ ...base, 'succeed-on': 'succeeded', 'job-id': '3' }, noDefaults).notes).toEqual([])
+  })
+
+  it('sends a branch given as a full ref as its name, with a notice', () => {
+    const settings = parseSettings({ ...base, branch: 'refs/heads/feature/x', ref: 'abc1234' }, noDefaults)
+    expect(settings.branch).toBe('feature/x')
+    expect(settings.notes).toEqual([
+      { level: 'notice', text: '"branch" "refs/heads/feature/x" is a full ref: LayerCI is sent the branch name "feature/x".' }
+    ])
+  })
+
+  it('says plainly what LayerCI builds when no ref and no branch come from anywhere', () => {
+    expect(parseSettings(base, noDefaults).notes).toEqual([
+      {
+        level: 'notice',
+        text: 'No "ref" or "branch" was given, and none gave none: LayerCI builds its own default, origin/master on the master branch.'
+      }
+    ])
+  })
+
+  it('keeps a hint about api-flavor for messages only when auto chose it', () => {
+    expect(parseSettings({ ...base, 'api-url': 'https://ci.example.com' }, noDefaults).flavorHint).toBe(
+      '"api-flavor" is auto, which chose layerci for ci.example.com: if this server speaks the webappio API, set "api-flavor: webappio".'
+    )
+    expect(parseSettings({ ...base, 'api-url': 'https://api.webapp.io' }, noDefaults).flavorHint).toMatch(
+      /chose webappio for api.webapp.io: .*"api-flavor: layerci"/
+    )
+    expect(parseSettings({ ...base, 'api-flavor': 'layerci' }, noDefaults).flavorHint).toBeUndefined()
+  })
+
   it('describes settings for debug lines without the key', () => {
     const lines = describeSettings(parseSettings(base, noDefaults))
     expect(lines).toContain('token: (14 characters, masked)')

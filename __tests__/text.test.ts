@@ -1,0 +1,111 @@
+/** The one output path: redaction of every form of the key, then neutralisation of server text. */
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { makeRedactor, secretForms } from '../src/redact.js'
+import { escapeHtml, makeSafeText, neutralize } from '../src/text.js'
+
+const KEY = `Ke&y'"\\!<x>(1)~*`
+
+describe('makeRedactor', () => {
+  const redact = makeRedactor([KEY])
+  it.each<[string, string]>([
+    ['raw', KEY],
+    ['encodeURIComponent', encodeURIComponent(KEY)],
+    ['encodeURIComponent, lower-case hex', encodeURIComponent(KEY).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())],
+    ['form-urlencoded, as URLSearchParams sends it', new URLSearchParams([['k', KEY]]).toString().slice(2)],
+    ['JSON-escaped', JSON.stringify(KEY).slice(1, -1)],
+    ['HTML-escaped', escapeHtml(KEY)],
+    [
+      'HTML-escaped with numeric quotes',
+      escapeHtml(KEY)
+        .replace(/&#39;/g, '&#x27;')
+        .replace(/&quot;/g, '&#34;')
+    ],
+    ['HTML-escaped, then URL-encoded', encodeURIComponent(escapeHtml(KEY))],
+    ['URL-encoded, then JSON-escaped', JSON.stringify(encodeURIComponent(KEY)).slice(1, -1)]
+  ])('redacts the key %s', (_, form) => {
+    expect(form.length).toBeGreaterThan(0)
+    expect(redact(`before ${form} after`)).toBe('before *** after')
+  })
+
+  it('a key with a space goes on the wire with "+": that form is redacted too', () => {
+    const spaced = makeRedactor(['two words!'])
+    expect(spaced('q=two+words%21 and two%20words! and two words!')).toBe('q=*** and *** and ***')
+  })
+
+  it('redacts the value of any key parameter, whatever the value', () => {
+    expect(redact('GET /x?layertoken=abc&done=true and ?token=zz"y')).toBe('GET /x?layertoken=***&done=true and ?token=***"y')
+  })
+
+  it('replaces the longest form first, so no piece of an encoded form is left', () => {
+    // encodeURIComponent("a&b/cd") = "a%26b%2Fcd" contains no raw form; the raw key is a prefix of nothing.
+    const r = makeRedactor(['a&b/cd'])
+    expect(r('x a%26b%2Fcd y a&amp;b/cd z')).toBe('x *** y *** z')
+  })
+
+  it('leaves keys shorter than 4 characters to the parameter rule (they would redact ordinary words)', () => {
+    expect(makeRedactor(['abc'])('abcdef ?token=abc')).toBe('abcdef ?token=***')
+    expect(makeRedactor(['abcd'])('abcdef')).toBe('***ef')
+  })
+
+  it('lists every form once, the raw key first', () => {
+    const forms = secretForms(KEY)
+    expect(forms[0]).toBe(KEY)
+    expect(new Set(forms).size).toBe(forms.length)
+    expect(forms).toContain(new URLSearchParams([['k', KEY]]).toString().slice(2))
+    expect(forms).toContain(escapeHtml(KEY))
+  })
+})
+
+describe('neutralize', () => {
+  it.each<[string, string, string]>([
+    ['a newline that would start a workflow command', 'FAILURE\n::stop-commands::x', 'FAILURE\\n::stop-commands::x'],
+    ['a carriage return', 'a\rb', 'a\\rb'],
+    ['Unicode line breaks', 'a\u2028b\u2029c\u0085d', 'a\\u2028b\\u2029c\\u0085d'],
+    ['an ANSI colour sequence', '\u001b[31mred\u001b[0m', '\\u001b[31mred\\u001b[0m'],
+    ['an OSC sequence (terminal title, hyperlink)', '\u001b]0;owned\u0007', '\\u001b]0;owned\\u0007'],
+    ['a C1 control sequence introducer', '\u009b31m', '\\u009b31m'],
+    ['DEL and a tab', 'a\u007fb\tc', 'a\\u007fb\\tc'],
+    ['the legacy ##[ command syntax, read anywhere in a line', 'job ##[error]fake', 'job #\\u0023[error]fake'],
+    ['a leading ::, after white space', '  ::error::fake', '  \\u003a:error::fake']
+  ])('shows %s as escapes', (_, text, shown) => {
+    expect(neutralize(text)).toBe(shown)
+  })
+
+  it('leaves ordinary text alone, :: inside a line included', () => {
+    expect(neutralize('Job 3: RUNNING at https://[::1]:8080/x · 12s')).toBe('Job 3: RUNNING at https://[::1]:8080/x · 12s')
+  })
+
+  it('never lets a value split a line or carry a control character, and keeps JSON valid', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const shown = neutralize(text)
+        expect(
+          Array.from(shown).some((c) => c.charCodeAt(0) < 0x20 || (c >= '\u007f' && c <= '\u009f') || c === '\u2028' || c === '\u2029')
+        ).toBe(false)
+        expect(shown.trimStart().startsWith('::')).toBe(false)
+        expect(shown).not.toContain('##[')
+        const json = neutralize(JSON.stringify({ text }))
+        expect(JSON.parse(json) as unknown).toEqual({ text: JSON.parse(JSON.stringify(text)) as unknown })
+      })
+    )
+  })
+})
+
+describe('makeSafeText', () => {
+  const safe = makeSafeText(makeRedactor([KEY]))
+
+  it('redacts before it neutralises: a key split by a newline escape is still found', () => {
+    expect(safe(`x${KEY}\ny`)).toBe('x***\\ny')
+  })
+
+  it('json: redacts string values before JSON escapes them', () => {
+    const shown = safe.json({ branch: KEY, nested: [{ note: `echo ${KEY}` }], id: 3 })
+    expect(shown).toBe('{"branch":"***","nested":[{"note":"echo ***"}],"id":3}')
+    for (const form of secretForms(KEY)) expect(shown).not.toContain(form)
+  })
+
+  it('html: a value escaped after redaction never shows an HTML-escaped key', () => {
+    expect(escapeHtml(safe(`<b>${KEY}</b>`))).toBe('&lt;b&gt;***&lt;/b&gt;')
+  })
+})
