@@ -245,6 +245,32 @@ describe('layerci-run', () => {
     expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'develop', ref: 'a'.repeat(40) })
   })
 
+  it('a GitLab merged-results pipeline builds the source branch head, not the merge commit, and says so', async () => {
+    const fake = await fakeWith(MANUAL)
+    const run = await cli(['--api-url', fake.url, '--no-wait'], {
+      LAYERCI_TOKEN: fake.token,
+      GITLAB_CI: 'true',
+      CI_PROJECT_PATH: `octo/${REPO}`,
+      CI_COMMIT_SHA: 'a'.repeat(40),
+      CI_MERGE_REQUEST_EVENT_TYPE: 'merged_result',
+      CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: 'b'.repeat(40),
+      CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'feature/mr'
+    })
+    expect(run.code).toBe(0)
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'feature/mr', ref: 'b'.repeat(40) })
+    expect(run.stderr).toContain(`ref defaults to ${'b'.repeat(40)} (GitLab merge request source branch (merged results pipeline))`)
+  })
+
+  it('outside CI and outside a git checkout, says what LayerCI will build before creating the job', async () => {
+    const fake = await fakeWith(MANUAL)
+    const run = await cli(['--repository', REPO, '--api-url', fake.url, '--no-wait'], { LAYERCI_TOKEN: fake.token })
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(
+      'layerci-run: note: No --ref or --branch was given, and the git checkout gave none: LayerCI builds its own default, origin/master on the master branch.'
+    )
+    expect(run.stderr.indexOf('LayerCI builds its own default')).toBeLessThan(run.stderr.indexOf('Created LayerCI job 1'))
+  })
+
   it('--help names the key variable and the exit codes; --version prints the version', async () => {
     const help = await cli(['--help'])
     expect(help.code).toBe(0)

@@ -54,6 +54,13 @@ describe('README matches action.yml', () => {
     expect(table('Outputs').map((row) => unquote(row[0] ?? ''))).toEqual(Object.keys(action.outputs))
   })
 
+  it('action.yml descriptions read as sentences: no " - " standing in for a colon, each ending in a full stop', () => {
+    for (const [name, entry] of [...Object.entries(action.inputs), ...Object.entries(action.outputs)]) {
+      expect([name, entry.description.includes(' - ')]).toEqual([name, false])
+      expect([name, /[.)]$/.test(entry.description.trim())]).toEqual([name, true])
+    }
+  })
+
   it('action.yml has a description for every input and output, node24 and dist/index.js', () => {
     for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)])
       expect(entry.description.length).toBeGreaterThan(10)
