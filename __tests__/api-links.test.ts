@@ -1,9 +1,10 @@
 /** A url or uuid from the server is used only when it is what it claims. */
 import { describe, expect, it } from '@jest/globals'
-import { parseAnswer, type Answer } from '../src/api.js'
+import { classifyErrorText, parseAnswer, type Answer } from '../src/api.js'
 import { runEngine } from '../src/engine.js'
 import { RunState } from '../src/report.js'
 import { HttpClientTransport } from '../src/transport.js'
+import { neutralize } from '../src/text.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
 import { startFake } from '../__fixtures__/fake.js'
@@ -24,8 +25,10 @@ describe('links and ids from the server', () => {
     expect(answer({ status: 'ok', url }).url).toBeUndefined()
   })
 
-  it('a link cannot carry a line break into a message', () => {
-    expect(answer({ status: 'ok', url: 'https://layerci.com/jobs/3\n::error::x' }).url).toBe('https://layerci.com/jobs/3::error::x')
+  it('a link is kept as the server wrote it (a parser would re-encode the key); the output path escapes its line break', () => {
+    const url = answer({ status: 'ok', url: 'https://layerci.com/jobs/"q"/3\n::error::x' }).url ?? ''
+    expect(url).toBe('https://layerci.com/jobs/"q"/3\n::error::x')
+    expect(neutralize(url)).toBe('https://layerci.com/jobs/"q"/3\\n::error::x')
   })
 
   it.each(['00000000-0000-4000-8000-000000000001', 'abc_DEF-12'])('keeps the uuid %s', (uuid) => {
@@ -56,5 +59,51 @@ describe('links and ids from the server', () => {
     })
     expect(verdict).toBe('passed')
     expect(fake.requests.map((r) => r.path)).toEqual(['/api/v1/run/layerci-example/search'])
+  })
+})
+
+describe('answers that are not what they seem', () => {
+  it('a byte-order mark before the JSON is not a reason to call it something else', () => {
+    expect(parseAnswer('\ufeff{"status":"ok","job":{"id":2,"calculated_status":"NEW"}}')).toMatchObject({
+      ok: true,
+      value: { job: { id: 2 } }
+    })
+  })
+
+  it('JSON nested deeper than any job is not the API answer (printing it would overflow the stack)', () => {
+    const deep = `{"status":"ok","job":{"id":1,"calculated_status":"NEW","x":${'['.repeat(100)}${']'.repeat(100)}}}`
+    expect(parseAnswer(deep)).toEqual({ ok: false, reason: 'JSON nested deeper than 64 levels' })
+    const huge = `{"status":"ok","job":{"id":1,"calculated_status":"NEW","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`
+    expect(parseAnswer(huge).ok).toBe(false)
+  })
+
+  it.each([
+    ['There are no runs in acme/token-service matching the given filters.', []],
+    ['There are no runs in permission-labs/auth-credentials matching the given filters.', []],
+    ['no job found for api-key-rotator', ['api-key-rotator']],
+    ['no runs in acme/token-service', ['acme/token-service', 'acme', 'token-service']]
+  ] as const)('"%s" is "no match", whatever the repository is called', (text, names) => {
+    expect(classifyErrorText(text, names)).toBe('no-match')
+  })
+
+  it('a refusal naming the key is still a refusal', () => {
+    expect(classifyErrorText('invalid API key for acme/token-service', ['acme/token-service', 'acme', 'token-service'])).toBe('refused')
+    expect(classifyErrorText('Invalid token')).toBe('refused')
+  })
+
+  it('through the client: the documented "no runs" text for a repository named like a key is no match, not a refused key', async () => {
+    const fake = await startFake({ dialect: 'webappio', repos: { 'token-service': { owner: 'acme' } } })
+    const state = new RunState(Date.now())
+    const clock = new FakeClock()
+    clock.onSleep = () => void fake.addJob('token-service', { calculated_status: 'SUCCEEDED' })
+    const verdict = await runEngine({
+      settings: settingsFor(fake.url, { token: fake.token, flavor: 'webappio', repoName: 'token-service', owner: 'acme', jobId: 1 }),
+      log: new MemoryLog(),
+      clock,
+      transport: new HttpClientTransport('test'),
+      state,
+      onUpdate: () => undefined
+    })
+    expect(verdict).toBe('passed')
   })
 })

@@ -39,13 +39,13 @@ describe('runCli', () => {
   })
 
   it('names flags, not inputs, in input errors', async () => {
-    const terminal = io({ LAYERCI_TOKEN: 'k' }, false)
+    const terminal = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
     expect(await runCli(['--repository', 'r', '--poll-interval', '0s'], terminal)).toBe(2)
     expect(terminal.err.join('')).toContain('error: --poll-interval must be at least 1s')
   })
 
   it('requires a repository outside known CI systems', async () => {
-    const terminal = io({ LAYERCI_TOKEN: 'k' }, false)
+    const terminal = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
     expect(await runCli([], terminal)).toBe(2)
     expect(terminal.err.join('')).toContain('--repository is required')
   })

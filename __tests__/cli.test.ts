@@ -1,6 +1,7 @@
 /** `layerci-run`, the built command, run as a subprocess against the fake LayerCI. */
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'
+import { createServer } from 'node:http'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -171,7 +172,7 @@ describe('layerci-run', () => {
     const fake = await fakeWith()
     const url = fake.url
     await fake.stop()
-    const run = await cli(['--repository', REPO, '--api-url', url, '--ref', 'abc1234', '--branch', 'main'], { LAYERCI_TOKEN: 'k' })
+    const run = await cli(['--repository', REPO, '--api-url', url, '--ref', 'abc1234', '--branch', 'main'], { LAYERCI_TOKEN: 'k3y-value' })
     expect(run.code).toBe(3)
     expect(run.stderr).toMatch(/LayerCI could not be reached at http:\/\/127\.0\.0\.1:\d+/)
   }, 30_000)
@@ -269,6 +270,32 @@ describe('layerci-run', () => {
       'layerci-run: note: No --ref or --branch was given, and the git checkout gave none: LayerCI builds its own default, origin/master on the master branch.'
     )
     expect(run.stderr.indexOf('LayerCI builds its own default')).toBeLessThan(run.stderr.indexOf('Created LayerCI job 1'))
+  })
+
+  it('an api-url with an IPv6 literal host, [::1], is reached (with a proxy set, which loopback bypasses)', async () => {
+    const server = createServer((_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(JSON.stringify({ status: 'ok', job: { id: 1, calculated_status: 'SUCCEEDED', status: 'SEE_RUNNERS', branch: 'main' } }))
+    })
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false))
+      server.listen(0, '::1', () => resolve(true))
+    })
+    if (!listening) return // no IPv6 loopback on this machine
+    try {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      const envs: Array<Record<string, string>> = [{}, { HTTP_PROXY: 'http://127.0.0.1:9' }]
+      for (const env of envs) {
+        const run = await cli(['--repository', REPO, '--api-url', `http://[::1]:${port}`, '--job-id', '1'], {
+          LAYERCI_TOKEN: 'k3y-value',
+          ...env
+        })
+        expect([env, run.code, run.stderr]).toEqual([env, 0, expect.stringContaining('LayerCI job 1 SUCCEEDED')])
+      }
+    } finally {
+      server.close()
+    }
   })
 
   it('--help names the key variable and the exit codes; --version prints the version', async () => {

@@ -125,15 +125,23 @@ describe('LayerCiClient retries of reads', () => {
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(45_000)
   })
 
-  it('never backs off past the deadline: gives up with the last problem', async () => {
+  it('never backs off past the deadline: one last attempt just before it, then the last problem', async () => {
     const script: Scripted[] = Array.from({ length: 10 }, () => json(503, {}))
     const { client, transport, clock } = setup(script, { deadlineMs: 10_000 })
     const error = await client.latest({}, 'Poll').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(DeadlineError)
     expect((error as DeadlineError).lastProblem).toBe('Poll: HTTP 503')
-    // 0.75 s, 1.5 s, 3 s; the next 6 s would end past the deadline.
-    expect(clock.sleeps).toEqual([750, 1500, 3000])
-    expect(transport.requests).toHaveLength(4)
+    // 0.75 s, 1.5 s, 3 s; the next 6 s would end past the deadline: the last try is at 9 s, and
+    // the run ends at its deadline, not before.
+    expect(clock.sleeps).toEqual([750, 1500, 3000, 3750, 1000])
+    expect(transport.requests).toHaveLength(5)
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(10_000)
+  })
+
+  it('a server back before the deadline is seen by that last attempt', async () => {
+    const { client, clock } = setup([json(503, {}), json(503, {}), json(503, {}), json(503, {}), ok(4)], { deadlineMs: 10_000 })
+    await expect(client.latest({}, 'Poll')).resolves.toMatchObject({ kind: 'job', job: { id: 4 } })
+    expect(clock.sleeps).toEqual([750, 1500, 3000, 3750])
   })
 
   it('bounds each request timeout by the time left', async () => {

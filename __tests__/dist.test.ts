@@ -147,6 +147,15 @@ describe('dist/index.js as a runner runs it', () => {
     )
   })
 
+  it('cancel during the read before the create: says no job was created', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    fake.inject('latest', { kind: 'hang' })
+    const result = await runner({ token: fake.token, 'api-url': fake.url }, { signal: 'SIGINT', signalAfterMs: 1000 })
+    expect(result.code).toBe(130)
+    expect(result.stdout).toContain('::error title=Cancelled::Interrupted by SIGINT before any LayerCI job was created.')
+    expect(fake.count('create')).toBe(0)
+  })
+
   it('cancel by SIGTERM works the same', async () => {
     const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
     const result = await runner(

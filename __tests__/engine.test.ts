@@ -249,6 +249,42 @@ describe('engine: create is never repeated blindly', () => {
     expect(result.state.jobId).toBeUndefined()
   })
 
+  it('a job LayerCI started for a push of the same commit is not taken for the one the lost create made', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1)
+        fake.addJob(REPO, {
+          branch: 'main',
+          commit_sha: 'abcdef1234567890abcdef1234567890abcdef12',
+          run_start_reason: 'Commit pushed to GitHub'
+        })
+    }
+    const result = await run(fake, {}, clock)
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toMatch(/A job may have been created/)
+    expect(result.state.jobId).toBeUndefined()
+  })
+
+  it('a job started through the API for the same commit and branch is adopted', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1)
+        fake.addJob(REPO, {
+          branch: 'main',
+          commit_sha: 'abcdef1234567890abcdef1234567890abcdef12',
+          run_start_reason: 'Manual run created by API'
+        })
+      if (index === 3) fake.setStatus(REPO, 1, 'SUCCEEDED')
+    }
+    const result = await run(fake, {}, clock)
+    expect(result.verdict).toBe('passed')
+    expect(result.state.jobId).toBe(1)
+  })
+
   it('a create refused with 503 and Retry-After is sent again after the pause', async () => {
     const fake = await fakeWith()
     fake.inject('create', { kind: 'status', status: 503, retryAfter: '5' })

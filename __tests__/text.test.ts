@@ -22,7 +22,12 @@ describe('makeRedactor', () => {
         .replace(/&quot;/g, '&#34;')
     ],
     ['HTML-escaped, then URL-encoded', encodeURIComponent(escapeHtml(KEY))],
-    ['URL-encoded, then JSON-escaped', JSON.stringify(encodeURIComponent(KEY)).slice(1, -1)]
+    ['URL-encoded, then JSON-escaped', JSON.stringify(encodeURIComponent(KEY)).slice(1, -1)],
+    ['as a URL parser writes it in a path', new URL(`https://x/jobs/${KEY}`).pathname.slice('/jobs/'.length)],
+    ['as a URL parser writes it in a query', new URL(`https://x/?${KEY}`).search.slice(1)],
+    ['lower-cased, as in a host name', KEY.toLowerCase()],
+    ['as Go escapes JSON', JSON.stringify(KEY).slice(1, -1).replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e')],
+    ['HTML-escaped with decimal references', KEY.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)]
   ])('redacts the key %s', (_, form) => {
     expect(form.length).toBeGreaterThan(0)
     expect(redact(`before ${form} after`)).toBe('before *** after')
@@ -31,6 +36,10 @@ describe('makeRedactor', () => {
   it('a key with a space goes on the wire with "+": that form is redacted too', () => {
     const spaced = makeRedactor(['two words!'])
     expect(spaced('q=two+words%21 and two%20words! and two words!')).toBe('q=*** and *** and ***')
+  })
+
+  it('redacts a raw key after a key parameter whole, although it holds "&" and quotes', () => {
+    expect(redact(`POST /run?layertoken=${KEY} failed`)).toBe('POST /run?layertoken=*** failed')
   })
 
   it('redacts the value of any key parameter, whatever the value', () => {
@@ -67,6 +76,8 @@ describe('neutralize', () => {
     ['a C1 control sequence introducer', '\u009b31m', '\\u009b31m'],
     ['DEL and a tab', 'a\u007fb\tc', 'a\\u007fb\\tc'],
     ['the legacy ##[ command syntax, read anywhere in a line', 'job ##[error]fake', 'job #\\u0023[error]fake'],
+    ['bidi overrides and isolates', 'a\u202eb\u2066c', 'a\\u202eb\\u2066c'],
+    ['zero-width characters and the byte-order mark', 'a\u200bb\u200dc\ufeffd', 'a\\u200bb\\u200dc\\ufeffd'],
     ['a leading ::, after white space', '  ::error::fake', '  \\u003a:error::fake']
   ])('shows %s as escapes', (_, text, shown) => {
     expect(neutralize(text)).toBe(shown)
@@ -97,6 +108,10 @@ describe('makeSafeText', () => {
 
   it('redacts before it neutralises: a key split by a newline escape is still found', () => {
     expect(safe(`x${KEY}\ny`)).toBe('x***\\ny')
+  })
+
+  it('json: redacts property names too', () => {
+    expect(safe.json({ [KEY]: 'x', nested: { [`a${KEY}`]: [KEY] } })).toBe('{"***":"x","nested":{"a***":["***"]}}')
   })
 
   it('json: redacts string values before JSON escapes them', () => {

@@ -129,14 +129,38 @@ describe('waiter, layerci flavor: while no newer job is on the branch', () => {
     expect(fake.requests.length - before).toBe(5)
   })
 
-  it.each([200, 404] as const)('a job the branch does not show yet ("no job found", HTTP %d) is not done', async (noMatchStatus) => {
-    const { fake, clock, log, client } = await setup({ noMatchStatus })
-    const ours = await create(client)
-    // A job created on "main" but not (yet) listed under that branch.
-    const tracker = new LatestTracker(client, ours.id, log, { repoName: REPO, created: { ...ours, branch: 'not-yet' } })
-    script(clock, fake, [() => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
-    const error = await wait(tracker, clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
-    expect(error).toBeInstanceOf(WaitTimeoutError)
+  it.each([200, 404] as const)(
+    'a job the branch filter does not show ("no job found", HTTP %d) is looked for in the whole repository',
+    async (noMatchStatus) => {
+      const { fake, clock, log, client } = await setup({ noMatchStatus })
+      const ours = await create(client)
+      // A job created on "main" but not listed under the branch it was created on.
+      const tracker = new LatestTracker(client, ours.id, log, { repoName: REPO, created: { ...ours, branch: 'not-listed' } })
+      script(clock, fake, [() => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
+      const result = await wait(tracker, clock, log, ours.id)
+      expect(result.status).toBe('SUCCEEDED')
+      expect(log.text()).toContain(
+        'The newest job on branch not-listed is none, older than job 1: the branch filter does not show job 1, so it is looked for in the whole repository.'
+      )
+      // Dropped in the poll that found it out: the same poll asks the whole repository.
+      expect(queries(fake).slice(0, 2)).toEqual(['branch=not-listed', ''])
+      expect(queries(fake).slice(2)).toEqual([''])
+    }
+  )
+
+  it('a created job the API never shows fails at the third poll, saying so', async () => {
+    const { fake, clock, log, client } = await setup({ noMatchStatus: 404 })
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+    const tracker = new LatestTracker(client, 9, log, {
+      repoName: REPO,
+      created: { id: 9, calculated_status: 'NEW', status: 'NEW', raw: {} }
+    })
+    const error = await wait(tracker, clock, log, 9).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toBe(
+      'LayerCI does not show job 9, which it created in layerci-example: the newest job of layerci-example is 1. Check the job on the LayerCI dashboard, and that the API address is the one that created it.'
+    )
+    expect(clock.sleeps).toHaveLength(3)
   })
 
   it('an undocumented calculated status ends the wait and is returned as is', async () => {
@@ -207,6 +231,23 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
       expect(log.matching('status').at(-1)).toBe(`status: Job 1: ${final} (established by elimination) after 40s`)
     }
   )
+
+  it('a finished job is read while a newer job on the branch has finished and another keeps RUNNING', async () => {
+    const { fake, clock, log, client } = await setup()
+    const ours = await create(client)
+    script(clock, fake, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'RUNNING')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' }) // 2
+        f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' }) // 3, keeps running
+      },
+      (f) => f.setStatus(REPO, ours.id, 'FAILURE')
+    ])
+    const result = await wait(latest(client, log, ours), clock, log, ours.id)
+    expect(result).toMatchObject({ status: 'FAILURE', job: { id: 1, calculated_status: 'FAILURE' } })
+    expect(result.hiddenBy).toBeUndefined()
+    expect(clock.sleeps).toHaveLength(2)
+  })
 
   it('SUCCEEDED is concluded only once failed=true has excluded the job too', async () => {
     const { fake, clock, log, client } = await setup()

@@ -12,6 +12,8 @@ export interface Job {
   branch?: string
   status_change_time?: string
   repository_name?: string
+  /** Why the job was started, e.g. "Manual run created by API" or "Commit pushed to GitHub". */
+  run_start_reason?: string
   /** The object as the API sent it, for the `job` output. */
   raw: Record<string, unknown>
 }
@@ -38,15 +40,33 @@ function optionalString(record: Record<string, unknown>, key: string): string | 
 
 const UUID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
 
-/** A link from the server is used only when it is what it claims: an http(s) URL. */
+/**
+ * A link from the server is used only when it is what it claims: an http(s) URL. It is kept as
+ * the server wrote it (the output path neutralises it): a URL parser's normalised form could
+ * carry the key in a form the redactor was not told of.
+ */
 function httpUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined
   try {
     const url = new URL(text)
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined
+    return url.protocol === 'https:' || url.protocol === 'http:' ? text.trim() : undefined
   } catch {
     return undefined
   }
+}
+
+/** No job object is nested this deep; deeper JSON is not the API's, and would overflow printing it. */
+const MAX_DEPTH = 64
+
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const [item, depth] = entry
+    if (typeof item !== 'object' || item === null) continue
+    if (depth >= limit) return true
+    for (const child of Object.values(item)) stack.push([child, depth + 1])
+  }
+  return false
 }
 
 export function parseJob(value: unknown): Parsed<Job> {
@@ -61,7 +81,7 @@ export function parseJob(value: unknown): Parsed<Job> {
     status: typeof value.status === 'string' ? value.status : '',
     raw: value
   }
-  for (const key of ['commit_sha', 'branch', 'status_change_time', 'repository_name'] as const) {
+  for (const key of ['commit_sha', 'branch', 'status_change_time', 'repository_name', 'run_start_reason'] as const) {
     const text = optionalString(value, key)
     if (text !== undefined) job[key] = text
   }
@@ -87,7 +107,7 @@ function parseRunner(value: unknown): Runner | undefined {
 export function parseAnswer(body: string): Parsed<Answer> {
   let value: unknown
   try {
-    value = JSON.parse(body)
+    value = JSON.parse(body.replace(/^\uFEFF/, ''))
   } catch {
     const start = body.trimStart().slice(0, 1)
     return {
@@ -96,6 +116,7 @@ export function parseAnswer(body: string): Parsed<Answer> {
     }
   }
   if (!isRecord(value)) return { ok: false, reason: 'JSON that is not an API answer' }
+  if (deeperThan(value, MAX_DEPTH)) return { ok: false, reason: `JSON nested deeper than ${MAX_DEPTH} levels` }
   if (value.status === 'error') {
     const error = typeof value.error === 'string' && value.error.trim() !== '' ? value.error.trim() : 'no explanation given'
     return { ok: true, value: { status: 'error', error } }
@@ -117,11 +138,23 @@ export function parseAnswer(body: string): Parsed<Answer> {
 
 export type ErrorKind = 'refused' | 'no-match' | 'unknown-repository' | 'other'
 
+/** The documented "no match" answer of the later API: "There are no runs in ORG/REPO matching the given filters." */
+const DOCUMENTED_NO_MATCH = /^There are no (?:runs|jobs) in \S+ matching the given filters\.?$/i
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
 /**
  * What an `"status": "error"` text means. The API documents no error codes, only texts, so
  * this reads them: a refused key, "no job matches", an unknown repository, or something else.
+ * `names` (the repository, its owner) are taken out first: a repository called "token-service"
+ * does not make "no runs in acme/token-service" a refused key.
  */
-export function classifyErrorText(text: string): ErrorKind {
+export function classifyErrorText(original: string, names: readonly string[] = []): ErrorKind {
+  if (DOCUMENTED_NO_MATCH.test(original.trim())) return 'no-match'
+  let text = original
+  for (const name of names) if (name !== '') text = text.replace(new RegExp(escapeRegExp(name), 'gi'), 'REPO')
   if (
     /\b(api[ _-]?key|layertoken|token|unauthori[sz]ed|unauthenticated|forbidden|permission|credentials?|authenticat\w*|access denied)\b/i.test(
       text

@@ -143,11 +143,14 @@ const CLI_WORDS: Vocabulary = {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // The output path exists before anything is printed: a usage error quotes the arguments.
+  const token = io.env.LAYERCI_TOKEN ?? ''
+  const safe = makeSafeText(makeRedactor([...new Set([token, token.trim()])]))
   let flags: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values']
   try {
     flags = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values
   } catch (error) {
-    io.stderr.write(`${PREFIX}error: ${messageOf(error)}\nRun layerci-run --help for usage.\n`)
+    io.stderr.write(`${PREFIX}error: ${safe(messageOf(error))}\nRun layerci-run --help for usage.\n`)
     return ExitCode.usage
   }
   if (flags.help) {
@@ -165,10 +168,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.usage
   }
 
-  const token = io.env.LAYERCI_TOKEN ?? ''
   const clock = io.clock ?? systemClock
   const state = new RunState(clock.now())
-  const safe = makeSafeText(makeRedactor([...new Set([token, token.trim()])]))
   const plain = cliLog(io, clock, state.startedAt)
   const log = safeLog(plain, safe)
   const printJob = (): void => {

@@ -30,6 +30,8 @@ export interface ClientOptions {
   transport: Transport
   clock: Clock
   log: Log
+  /** The repository's owner, when known: taken out of error texts before they are read. */
+  owner?: string
   /** How messages name inputs (the action's) or flags (the CLI's). */
   words?: Vocabulary
   /** Added to a refused key or unknown repository when `auto` chose the flavor. */
@@ -73,6 +75,8 @@ type Verdict =
   | { kind: 'fatal'; message: string }
 
 const RETRY_AFTER_STATUSES = new Set([429, 503])
+/** The last retry starts at least this long before the deadline, so that it can be answered. */
+const LAST_TRY_RESERVE_MS = 1000
 
 export class LayerCiClient {
   readonly redact: Redactor
@@ -85,6 +89,8 @@ export class LayerCiClient {
   private readonly requestTimeoutCapMs: number
   private readonly unreachableBudgetMs: number
   private readonly words: Vocabulary
+  /** The repository's names, as error texts may quote them. */
+  private readonly names: string[]
   private reached = false
   deadline: number
 
@@ -95,6 +101,7 @@ export class LayerCiClient {
     this.requestTimeoutCapMs = options.requestTimeoutCapMs ?? 30_000
     this.unreachableBudgetMs = options.unreachableBudgetMs ?? 10_000
     this.words = options.words ?? ACTION_WORDS
+    this.names = options.owner ? [`${options.owner}/${options.repoName}`, options.owner, options.repoName] : [options.repoName]
     this.deadline = options.deadline
   }
 
@@ -138,11 +145,13 @@ export class LayerCiClient {
 
   /** A redirect target as a message names it: without its query (which may hold the key) or credentials. */
   private redirectTarget(location: string): string {
+    // Redacted first: a URL parser's normalised form of the key is not one the redactor knows.
+    const redacted = this.serverText(location)
     let target: URL
     try {
-      target = new URL(location)
+      target = new URL(redacted, this.options.apiUrl)
     } catch {
-      return `"${this.serverText(location.slice(0, 200))}"`
+      return `"${redacted.slice(0, 200)}"`
     }
     target.search = ''
     target.hash = ''
@@ -215,7 +224,7 @@ export class LayerCiClient {
     }
     const answer = parsed.value
     if (answer.status === 'error') {
-      const kind = classifyErrorText(answer.error)
+      const kind = classifyErrorText(answer.error, this.names)
       if (kind === 'refused') return { kind: 'fatal', message: this.refusedMessage(code, answer.error) }
       if (kind === 'unknown-repository') return { kind: 'fatal', message: this.unknownRepositoryMessage(code, answer.error) }
       if (kind === 'other' && code >= 400 && code !== 404)
@@ -245,7 +254,7 @@ export class LayerCiClient {
     if (!parsed.ok) return { kind: 'ambiguous', reason: `HTTP ${code} with ${parsed.reason}` }
     const answer = parsed.value
     if (answer.status === 'error') {
-      const kind = classifyErrorText(answer.error)
+      const kind = classifyErrorText(answer.error, this.names)
       if (kind === 'refused') return { kind: 'fatal', message: this.refusedMessage(code, answer.error) }
       if (kind === 'unknown-repository') return { kind: 'fatal', message: this.unknownRepositoryMessage(code, answer.error) }
       return { kind: 'fatal', message: `LayerCI did not create the job: ${answer.error}` }
@@ -278,6 +287,7 @@ export class LayerCiClient {
     const pathOf = (url: string): string => this.redact(url.slice(new URL(url).origin.length))
     let unreachableSince: number | undefined
     let proxyVariable: string | undefined
+    let lastTry = false
     for (let attempt = 1; ; attempt++) {
       const timeLeft = this.deadline - clock.now()
       if (timeLeft <= 0) throw new DeadlineError(this.lastProblem)
@@ -291,7 +301,7 @@ export class LayerCiClient {
         const request = { method, url, timeoutMs: Math.min(this.requestTimeoutCapMs, timeLeft) }
         const response = await transport.send(body === undefined ? request : { ...request, body })
         for (const hop of response.redirects ?? []) {
-          log.debug(`${method} ${pathOf(hop.from)} -> HTTP ${hop.statusCode}, redirected to ${this.serverText(pathOf(hop.to))}`)
+          log.debug(`${method} ${pathOf(hop.from)} -> HTTP ${hop.statusCode}, redirected to ${this.serverText(hop.location)}`)
         }
         statusText = `HTTP ${response.statusCode}`
         this.reached = true
@@ -322,7 +332,7 @@ export class LayerCiClient {
         return verdict
       }
       this.lastProblem = `${what}: ${this.redact(verdict.reason)}`
-      if (verdict.retryAfterMs !== undefined && clock.now() + verdict.retryAfterMs >= this.deadline) {
+      if (verdict.retryAfterMs !== undefined && clock.now() + verdict.retryAfterMs >= this.deadline - LAST_TRY_RESERVE_MS) {
         // The server asked for a pause the deadline does not allow: fail now rather than wait for nothing.
         const asked = `LayerCI answered ${verdict.reason} and asked to wait ${formatDuration(verdict.retryAfterMs)}`
         const left = `longer than the ${formatDuration(this.deadline - clock.now())} left before the timeout`
@@ -336,7 +346,7 @@ export class LayerCiClient {
         this.lastProblem = `${what}: ${this.redact(`${asked}, ${left}`)}`
         throw new DeadlineError(this.lastProblem)
       }
-      const delay = this.backoff(attempt, verdict.retryAfterMs)
+      let delay = this.backoff(attempt, verdict.retryAfterMs)
       if (unreachable && unreachableSince !== undefined) {
         const next = clock.now() + delay
         if (next - unreachableSince >= this.unreachableBudgetMs || next >= this.deadline) {
@@ -348,7 +358,18 @@ export class LayerCiClient {
           )
         }
       }
-      if (clock.now() + delay >= this.deadline) throw new DeadlineError(this.lastProblem)
+      // The last attempt is made as close to the deadline as a request allows, not given up on
+      // because the next back-off would pass it: the server may be back by then.
+      const lastStart = this.deadline - LAST_TRY_RESERVE_MS
+      if (clock.now() + delay > lastStart) {
+        if (lastTry || clock.now() >= lastStart) {
+          // Nothing more can be tried in time: the run ends at its deadline, not before.
+          await clock.sleep(this.deadline - clock.now())
+          throw new DeadlineError(this.lastProblem)
+        }
+        delay = lastStart - clock.now()
+        lastTry = true
+      }
       log.info(`${what}: ${this.redact(verdict.reason)} (attempt ${attempt}); retrying in ${(delay / 1000).toFixed(1)}s`)
       await clock.sleep(delay)
     }
@@ -359,7 +380,7 @@ export class LayerCiClient {
     if (verdict.kind !== 'answer') return { kind: 'unclear', problem: `${what}: ${verdict.reason}` }
     const answer = verdict.answer
     if (answer.status === 'error') {
-      if (classifyErrorText(answer.error) === 'no-match') return { kind: 'none' }
+      if (classifyErrorText(answer.error, this.names) === 'no-match') return { kind: 'none' }
       this.lastProblem = `${what}: LayerCI answered "${this.redact(answer.error)}"`
       return { kind: 'unclear', problem: this.lastProblem }
     }

@@ -27,8 +27,13 @@ export function createBody(settings: Settings): CreateBody {
   return body
 }
 
-/** Whether a job found after a lost answer is the one this attempt asked for. */
+/**
+ * Whether a job found after a lost answer is the one this attempt asked for: same branch and
+ * commit, and not a job LayerCI started for another reason (a push of the same commit), when the
+ * job says why it was started.
+ */
 export function matchesRequest(job: Job, settings: Settings): boolean {
+  if (job.run_start_reason !== undefined && !/\bAPI\b/i.test(job.run_start_reason)) return false
   if (settings.branch && job.branch !== settings.branch) return false
   if (settings.ref && /^[0-9a-f]{4,64}$/i.test(settings.ref)) {
     const sha = (job.commit_sha ?? '').toLowerCase()
@@ -40,12 +45,20 @@ export function matchesRequest(job: Job, settings: Settings): boolean {
 
 const LOOKS = [2000, 4000, 8000]
 
-export async function createJob(client: LayerCiClient, settings: Settings, clock: Clock, log: Log): Promise<Created> {
+export async function createJob(
+  client: LayerCiClient,
+  settings: Settings,
+  clock: Clock,
+  log: Log,
+  /** Called just before the create request is sent: from then on, a job may exist. */
+  beforePost: () => void = () => undefined
+): Promise<Created> {
   // The newest job before the attempt: a job created by it can only be newer.
   const before = await client.newest(undefined, 'Read the newest job before creating one')
   // Without a certain baseline, no job can later be recognized as the one this attempt made.
   const baseline = before.kind === 'job' ? before.job.id : before.kind === 'none' ? 0 : undefined
   log.debug(`Newest job before the create: ${before.kind === 'job' ? before.job.id : before.kind}`)
+  beforePost()
   const result = await client.post(createBody(settings))
   if (result.kind === 'created')
     return result.url === undefined ? { job: result.job, adopted: false } : { job: result.job, url: result.url, adopted: false }

@@ -51,6 +51,7 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     clock,
     log,
     ...(deps.words ? { words: deps.words } : {}),
+    ...(settings.owner ? { owner: settings.owner } : {}),
     ...(settings.flavorHint ? { flavorHint: settings.flavorHint } : {})
   })
   deps.onClient?.(client)
@@ -67,9 +68,8 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
       )
     }
     created = await log.group(`Create a LayerCI job for ${settings.repoName}`, async () => {
-      state.creating = true
       try {
-        const result = await createJob(client, settings, clock, log)
+        const result = await createJob(client, settings, clock, log, () => (state.creating = true))
         state.url = result.url ?? jobPageUrl(settings, result.job.id)
         see(result.job)
         log.info(`Created LayerCI job ${result.job.id}: ${state.url ?? '(no URL given)'}`)

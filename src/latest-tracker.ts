@@ -51,7 +51,11 @@ export interface LatestTrackerOptions {
 }
 
 export class LatestTracker implements Tracker {
-  /** The job's branch once known: every query is narrowed to it. */
+  /**
+   * The job's branch, as the create answer or a read of the job gives it: every query is narrowed
+   * to it. Should the branch's newest job be older than the job, the branch filter does not show
+   * it, and the branch is dropped for good.
+   */
   private branch: string | undefined
   /** A lower bound of where the job is in its life: an index of IN_FLIGHT, or FINISHED_STAGE. */
   private stage: number
@@ -64,7 +68,10 @@ export class LatestTracker implements Tracker {
   private readonly excluded = new Set<string>()
   private failedExcluded = false
   private hidden: { phase: 'in-flight' | 'finished'; candidates: string[] } | undefined
+  /** Polls in a row in which the repository's newest job was older than ours. */
   private missing = 0
+  /** The branch filter did not show the job: it is no longer narrowed to its branch. */
+  private branchUnusable = false
 
   constructor(
     private readonly client: LayerCiClient,
@@ -77,13 +84,13 @@ export class LatestTracker implements Tracker {
     this.stage = options.created ? stageOf(options.created.calculated_status) : 0
   }
 
-  private scoped(filters: Filters): Filters {
-    return this.branch === undefined ? filters : { ...filters, branch: this.branch }
+  /** Asks one query on the job's branch (when known), unless a newer job answers it for good (then undefined). */
+  private ask(filters: Filters, what: string): Promise<Reading | undefined> {
+    return this.query(filters, what, this.branch)
   }
 
-  /** Asks one query, unless a newer job answers it for good (then undefined). */
-  private async ask(filters: Filters, what: string): Promise<Reading | undefined> {
-    const query = this.scoped(filters)
+  private async query(filters: Filters, what: string, branch: string | undefined): Promise<Reading | undefined> {
+    const query = branch === undefined ? filters : { ...filters, branch }
     const key = new URLSearchParams(query).toString()
     if (this.blocked.has(key)) return undefined
     const lookup = await this.client.latest(query, what)
@@ -106,14 +113,14 @@ export class LatestTracker implements Tracker {
 
   async check(): Promise<Check> {
     // 1. The newest job where ours is: ours itself, whatever its status, while no newer job is there.
-    const broad = await this.ask({}, 'Poll')
+    let broad = await this.query({}, 'Poll', this.branch)
+    if (broad?.kind === 'excluded' && this.branch !== undefined) {
+      this.dropBranch(broad.newest)
+      broad = await this.query({}, 'Poll', undefined)
+    }
     if (broad?.kind === 'ours') return this.seen(broad.job)
     if (broad?.kind === 'unclear') return { done: false }
-    if (broad?.kind === 'excluded' && this.options.mustExist && this.branch === undefined) {
-      // The repository's newest job is older than the one asked for.
-      if (++this.missing >= 2) throw unknownJobError(this.jobId, this.options.repoName, broad.newest)
-      return { done: false }
-    }
+    if (broad?.kind === 'excluded') return this.notShown(broad.newest)
     this.missing = 0
 
     // 2. Whether it has finished: the newest finished job is ours, or older than ours (it has not).
@@ -128,7 +135,7 @@ export class LatestTracker implements Tracker {
     while (this.stage < FINISHED_STAGE) {
       const status = IN_FLIGHT[this.stage] ?? 'NEW'
       const reading = await this.ask({ calculated_status: status }, 'Identify')
-      if (reading === undefined || reading.kind === 'hidden') return this.stillHidden('in-flight', [])
+      if (reading === undefined || reading.kind === 'hidden') return this.readIfFinished()
       if (reading.kind === 'unclear') return { done: false }
       if (reading.kind === 'ours') return this.seen(reading.job)
       this.stage++
@@ -155,6 +162,46 @@ export class LatestTracker implements Tracker {
       }
     }
     return this.pending()
+  }
+
+  /**
+   * The newest job of the job's branch is older than the job: the branch filter does not show
+   * it (the API's own note: a job's branch is set only for commits made to that branch). From
+   * now on it is looked for in the whole repository.
+   */
+  private dropBranch(newest: Job | undefined): void {
+    this.log.info(
+      `The newest job on branch ${this.branch ?? ''} is ${newest ? `job ${newest.id}` : 'none'}, older than job ${this.jobId}: the branch filter does not show job ${this.jobId}, so it is looked for in the whole repository.`
+    )
+    this.branch = undefined
+    this.branchUnusable = true
+  }
+
+  /**
+   * The repository's newest job is older than the job (or there is none): the job does not exist
+   * (yet). A job id given by the user fails at the second such poll in a row, a job this run
+   * created (which the API should show at once) at the third.
+   */
+  private notShown(newest: Job | undefined): Check {
+    this.missing++
+    if (this.missing >= (this.options.mustExist ? 2 : 3)) {
+      throw unknownJobError(this.jobId, this.options.repoName, newest, this.options.mustExist !== true)
+    }
+    return this.pending()
+  }
+
+  /**
+   * A newer job in the same in-flight status hides whether ours has finished. If it has, a query
+   * on its result may still show it: asked for a read only, nothing is excluded from the answers.
+   */
+  private async readIfFinished(): Promise<Check> {
+    const probes: Filters[] = [{ failed: 'true' }, { calculated_status: 'SUCCEEDED' }, { calculated_status: 'RUNNER_CANCELLED' }]
+    for (const filters of probes) {
+      const reading = await this.ask(filters, 'Identify')
+      if (reading?.kind === 'ours') return this.seen(reading.job)
+      if (reading?.kind === 'unclear') return { done: false }
+    }
+    return this.stillHidden('in-flight', [])
   }
 
   /** Finished: its status is read where a query shows it, or established by elimination. */
@@ -188,7 +235,7 @@ export class LatestTracker implements Tracker {
   private seen(job: Job): Check {
     this.last = job
     this.hidden = undefined
-    if (this.branch === undefined && job.branch) this.branch = job.branch
+    if (this.branch === undefined && job.branch && !this.branchUnusable) this.branch = job.branch
     this.stage = stageOf(job.calculated_status)
     return readCheck(job)
   }

@@ -94,7 +94,7 @@ export function summaryModel(
       cell(state.calculatedStatus ?? job?.calculated_status ?? 'unknown'),
       cell(job?.status || '-'),
       cell(job?.branch ?? '-'),
-      cell(job?.commit_sha ? job.commit_sha.slice(0, 12) : '-'),
+      job?.commit_sha ? escapeHtml(safe(job.commit_sha).slice(0, 12)) : '-',
       formatDuration(endedAt - state.startedAt)
     ]
   ]

@@ -4,6 +4,7 @@
  */
 import { InputError } from './errors.js'
 import { formatDuration, parseDuration } from './duration.js'
+import { MIN_SECRET_LENGTH } from './redact.js'
 import { FINISHED, isInFlight } from './status.js'
 
 export type Flavor = 'layerci' | 'webappio'
@@ -225,6 +226,8 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
   if (/[\s\p{Cc}]/u.test(token.trim())) {
     fail('token', 'contains white space or control characters; check the secret holds only the API key')
   }
+  // A key this short could not be told from ordinary words, so it could not be kept out of the log.
+  if (token.trim().length < MIN_SECRET_LENGTH) fail('token', `is shorter than ${MIN_SECRET_LENGTH} characters: it is not a LayerCI API key`)
   const { owner, repoName } = parseRepository(text(raw, 'repository'))
   const apiUrl = parseApiUrl(text(raw, 'api-url') || DEFAULT_API_URL)
   const { flavor, auto } = chooseFlavor(text(raw, 'api-flavor'), apiUrl)

@@ -12,9 +12,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
 }
 
-/** C0 controls (line breaks, ESC that starts ANSI and OSC sequences), DEL, C1 controls, Unicode line breaks. */
+/**
+ * C0 controls (line breaks, ESC that starts ANSI and OSC sequences), DEL, C1 controls, Unicode
+ * line breaks, and the invisible characters that reorder or hide text (bidi overrides and
+ * isolates, zero-width characters, the byte-order mark).
+ */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
 /**
@@ -37,9 +41,19 @@ export interface SafeText {
   json(value: unknown): string
 }
 
+/** A copy of a JSON value with every string, property names included, redacted. */
+function redactValue(value: unknown, redact: Redactor): unknown {
+  if (typeof value === 'string') return redact(value)
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact))
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactValue(item, redact)]))
+  }
+  return value
+}
+
 /** The one path to output: redact the key in every form, then neutralise. */
 export function makeSafeText(redact: Redactor): SafeText {
   return Object.assign((text: string) => neutralize(redact(text)), {
-    json: (value: unknown) => neutralize(JSON.stringify(value, (_, item: unknown) => (typeof item === 'string' ? redact(item) : item)))
+    json: (value: unknown) => neutralize(JSON.stringify(redactValue(value, redact)))
   })
 }

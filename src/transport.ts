@@ -21,6 +21,8 @@ export interface FollowedRedirect {
   statusCode: number
   /** The URL that answered with the redirect. */
   from: string
+  /** The Location header as the server sent it (for messages: redact it before anything else). */
+  location: string
   /**
    * The URL requested next: the Location header resolved against `from`, used as given. It is
    * the server's own URL on the same origin, so the key may travel there; when the server's URL
@@ -35,7 +37,7 @@ export interface FollowedRedirect {
  */
 export interface RefusedRedirect {
   statusCode: number
-  /** Where the server pointed: an absolute URL, or the header as sent when it is not a URL. */
+  /** The Location header as the server sent it (for messages: redact it before anything else). */
   location: string
   why: 'other-origin' | 'not-get' | 'too-many' | 'unreadable'
 }
@@ -167,7 +169,7 @@ function toNetworkError(error: unknown, proxy: Proxy | undefined): NetworkError 
   const message = error instanceof Error ? error.message : String(error)
   const viaProxy = proxy === undefined ? undefined : toProxyError(message, proxy)
   if (viaProxy) return viaProxy
-  if (/^Request timeout/.test(message)) return new NetworkError('the request timed out', 'ETIMEDOUT', true)
+  if (/^Request timeout/.test(message)) return timedOut(proxy)
   if (NOT_SENT_CODES.has(code)) {
     const what =
       code === 'ECONNREFUSED'
@@ -180,6 +182,15 @@ function toNetworkError(error: unknown, proxy: Proxy | undefined): NetworkError 
   if (code === 'ECONNRESET' || /socket hang up/i.test(message))
     return new NetworkError('the connection was reset', code || 'ECONNRESET', true)
   return new NetworkError(`the request failed (${code || message})`, code || 'EUNKNOWN', true)
+}
+
+/** A request that timed out; through a proxy, the proxy is named (it may be the one not answering). */
+function timedOut(proxy: Proxy | undefined): NetworkError {
+  return new NetworkError(
+    `the request timed out${proxy ? ` (through the proxy ${proxy.address} from ${proxy.variable})` : ''}`,
+    'ETIMEDOUT',
+    true
+  )
 }
 
 const tooLarge = (): NetworkError => new NetworkError('the answer was larger than 1 MiB and was not read', 'EBODYTOOLARGE', true)
@@ -233,6 +244,9 @@ class AbortHandler implements RequestHandler {
   constructor(private readonly signal: AbortSignal) {}
   prepareRequest(options: RequestOptions): void {
     options.signal = this.signal
+    // http-client takes the host from URL.hostname, which keeps an IPv6 literal's brackets.
+    if (typeof options.host === 'string' && options.host.startsWith('[') && options.host.endsWith(']'))
+      options.host = options.host.slice(1, -1)
     // Through a proxy, http-client's agent (from the `tunnel` package) sends a CONNECT request of
     // its own, built from its `proxyOptions`: with the signal there, a silent proxy is let go too.
     const agent: unknown = options.agent
@@ -263,7 +277,7 @@ function judgeRedirect(
   } catch {
     return { refuse: { statusCode, location, why: 'unreadable' } }
   }
-  const refuse = (why: RefusedRedirect['why']): { refuse: RefusedRedirect } => ({ refuse: { statusCode, location: target.href, why } })
+  const refuse = (why: RefusedRedirect['why']): { refuse: RefusedRedirect } => ({ refuse: { statusCode, location, why } })
   if (request.method !== 'GET') return refuse('not-get')
   if (target.origin !== new URL(request.url).origin) return refuse('other-origin')
   if (followed >= MAX_REDIRECTS) return refuse('too-many')
@@ -308,7 +322,7 @@ export class HttpClientTransport implements Transport {
             if (redirects.length > 0) refused.redirects = redirects
             return refused
           }
-          redirects.push({ statusCode, from: url, to: next.follow })
+          redirects.push({ statusCode, from: url, location, to: next.follow })
           url = next.follow
           continue
         }
@@ -321,7 +335,8 @@ export class HttpClientTransport implements Transport {
     try {
       return await Promise.race([exchange, expired])
     } catch (error) {
-      throw toNetworkError(error, proxyFor(request.url))
+      const proxy = proxyFor(request.url)
+      throw error instanceof NetworkError && error.code === 'ETIMEDOUT' ? timedOut(proxy) : toNetworkError(error, proxy)
     } finally {
       clearTimeout(timer)
       // Ends an abandoned exchange (its sockets too), so it cannot keep the process alive.

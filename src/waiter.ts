@@ -47,9 +47,14 @@ export function readCheck(job: Job): Check {
   return isInFlight(job.calculated_status) ? { done: false, job, known } : { done: true, job, known }
 }
 
-/** The job id given does not exist: the repository's newest job is older. */
-export function unknownJobError(jobId: number, repoName: string, newest: Job | undefined): ApiError {
+/** The job does not exist: the repository's newest job is older. */
+export function unknownJobError(jobId: number, repoName: string, newest: Job | undefined, created = false): ApiError {
   const known = newest ? `the newest job of ${repoName} is ${newest.id}` : `${repoName} has no jobs`
+  if (created) {
+    return new ApiError(
+      `LayerCI does not show job ${jobId}, which it created in ${repoName}: ${known}. Check the job on the LayerCI dashboard, and that the API address is the one that created it.`
+    )
+  }
   return new ApiError(`LayerCI has no job ${jobId} in ${repoName}: ${known}. Check the job id.`)
 }
 

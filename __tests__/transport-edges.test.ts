@@ -1,0 +1,37 @@
+/** The transport at an edge users meet: a proxy that never answers. */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Socket } from 'node:net'
+import { HttpClientTransport } from '../src/transport.js'
+import { rawServer, setEnv, type TestServer } from '../__fixtures__/servers.js'
+
+const transport = new HttpClientTransport('transport-edges-test')
+const closers: Array<() => Promise<void>> = []
+
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()))
+})
+
+describe('HttpClientTransport edges', () => {
+  it('a proxy that accepts the connection and never answers is named when the request times out', async () => {
+    const proxy: TestServer = await rawServer((socket: Socket) => socket.on('error', () => undefined))
+    closers.push(() => proxy.close())
+    const restore = setEnv({
+      HTTPS_PROXY: `http://user:pass@127.0.0.1:${proxy.port}`,
+      https_proxy: undefined,
+      NO_PROXY: undefined,
+      no_proxy: undefined
+    })
+    try {
+      const error = await transport
+        .send({ method: 'GET', url: 'https://layerci.invalid/api', timeoutMs: 300 })
+        .catch((caught: unknown) => caught)
+      expect(error).toMatchObject({
+        code: 'ETIMEDOUT',
+        message: `the request timed out (through the proxy 127.0.0.1:${proxy.port} from HTTPS_PROXY)`
+      })
+      expect((error as Error).message).not.toContain('pass')
+    } finally {
+      restore()
+    }
+  })
+})
