@@ -159,4 +159,28 @@ describe('CI defaults', () => {
     expect(await runCli(['--repository', 'r', '--api-url', url, '--ref', 'abc1234', '--api-flavor', 'layerci'], plain)).toBe(3)
     expect(plain.err.join('')).toMatch(/the connection was refused\. Check --api-url, or run again when the service is back\./)
   })
+
+  it('warns when the proxy variable cannot be used as a proxy (a host name without its scheme)', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const saved = process.env.HTTP_PROXY
+    process.env.HTTP_PROXY = 'proxy.example.com:3128'
+    try {
+      const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+      // The fake listens on loopback, which never goes through a proxy: use its host name.
+      const apiUrl = fake.url.replace('127.0.0.1', 'localhost')
+      expect(await runCli(['--repository', 'r', '--api-url', apiUrl, '--no-wait', '--ref', 'abc1234'], plain)).toBe(0)
+      expect(plain.err.join('')).not.toContain('is set, but not to a proxy URL')
+      const viaName = io({ LAYERCI_TOKEN: fake.token }, false)
+      await runCli(
+        ['--repository', 'r', '--api-url', 'http://layerci.invalid', '--no-wait', '--ref', 'abc1234', '--timeout', '2s'],
+        viaName
+      )
+      expect(viaName.err.join('')).toContain(
+        'layerci-run: warning: HTTP_PROXY is set, but not to a proxy URL that can be used (write it with its scheme, e.g. http://proxy.example.com:3128): requests go to LayerCI directly.'
+      )
+    } finally {
+      if (saved === undefined) Reflect.deleteProperty(process.env, 'HTTP_PROXY')
+      else process.env.HTTP_PROXY = saved
+    }
+  })
 })

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { makeRedactor, secretForms } from '../src/redact.js'
 import { escapeHtml, makeSafeText, neutralize } from '../src/text.js'
 
-const KEY = `Ke&y'"\\!<x>(1)~*`
+const KEY = `Ke&y'"\\!<x>(1)~*+z`
 
 describe('makeRedactor', () => {
   const redact = makeRedactor([KEY])
@@ -27,7 +27,16 @@ describe('makeRedactor', () => {
     ['as a URL parser writes it in a query', new URL(`https://x/?${KEY}`).search.slice(1)],
     ['lower-cased, as in a host name', KEY.toLowerCase()],
     ['as Go escapes JSON', JSON.stringify(KEY).slice(1, -1).replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e')],
-    ['HTML-escaped with decimal references', KEY.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)]
+    ['HTML-escaped with decimal references', KEY.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)],
+    [
+      'as Go html/template escapes text',
+      KEY.replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&#34;')
+        .replace(/'/g, '&#39;')
+        .replace(/\+/g, '&#43;')
+    ]
   ])('redacts the key %s', (_, form) => {
     expect(form.length).toBeGreaterThan(0)
     expect(redact(`before ${form} after`)).toBe('before *** after')

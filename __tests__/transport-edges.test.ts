@@ -1,7 +1,7 @@
 /** The transport at an edge users meet: a proxy that never answers. */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
-import { HttpClientTransport } from '../src/transport.js'
+import { HttpClientTransport, ignoredProxyVariable } from '../src/transport.js'
 import { rawServer, setEnv, type TestServer } from '../__fixtures__/servers.js'
 
 const transport = new HttpClientTransport('transport-edges-test')
@@ -30,6 +30,22 @@ describe('HttpClientTransport edges', () => {
         message: `the request timed out (through the proxy 127.0.0.1:${proxy.port} from HTTPS_PROXY)`
       })
       expect((error as Error).message).not.toContain('pass')
+    } finally {
+      restore()
+    }
+  })
+
+  it.each<[Record<string, string | undefined>, string | undefined]>([
+    [{ HTTPS_PROXY: 'localhost:3128' }, 'HTTPS_PROXY'],
+    [{ https_proxy: 'user:pass@proxy.example.com:3128' }, 'https_proxy'],
+    [{ HTTPS_PROXY: 'http://localhost:3128' }, undefined],
+    [{ HTTPS_PROXY: '10.0.0.5:3128' }, undefined],
+    [{ HTTPS_PROXY: 'localhost:3128', NO_PROXY: 'layerci.example' }, undefined],
+    [{}, undefined]
+  ])('with %j, the proxy variable http-client would ignore is %s', (env, ignored) => {
+    const restore = setEnv({ HTTPS_PROXY: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined, ...env })
+    try {
+      expect(ignoredProxyVariable('https://layerci.example/api')).toBe(ignored)
     } finally {
       restore()
     }

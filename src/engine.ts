@@ -14,7 +14,7 @@ import { LatestTracker } from './latest-tracker.js'
 import { eliminationNote, failedRunners, jobPageUrl, type RunState } from './report.js'
 import { SearchTracker } from './search-tracker.js'
 import { ACTION_WORDS, type Settings, type Vocabulary } from './settings.js'
-import type { Transport } from './transport.js'
+import { ignoredProxyVariable, type Transport } from './transport.js'
 import { waitForJob, type Tracker } from './waiter.js'
 
 export interface EngineDeps {
@@ -55,6 +55,12 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     ...(settings.flavorHint ? { flavorHint: settings.flavorHint } : {})
   })
   deps.onClient?.(client)
+  const ignored = ignoredProxyVariable(settings.apiUrl)
+  if (ignored) {
+    log.warning(
+      `${ignored} is set, but not to a proxy URL that can be used (write it with its scheme, e.g. http://proxy.example.com:3128): requests go to LayerCI directly.`
+    )
+  }
   const see = (job: Job): void => {
     state.see(job)
     deps.onUpdate()

@@ -37,6 +37,8 @@ const ENCODINGS: ReadonlyArray<(text: string) => string> = [
   (text) => JSON.stringify(text).slice(1, -1).replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e'),
   escapeHtml,
   (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+  // Go's html/template escapes "+" too, and quotes as decimal references.
+  (text) => escapeHtml(text).replace(/&#39;/g, '&#39;').replace(/&quot;/g, '&#34;').replace(/\+/g, '&#43;'),
   (text) =>
     escapeHtml(text)
       .replace(/&#39;/g, '&#x27;')

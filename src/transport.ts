@@ -130,6 +130,23 @@ function proxyFor(url: string): Proxy | undefined {
   return { address: `${proxy.hostname}:${port}`, variable }
 }
 
+/**
+ * The proxy variable that applies to `url` but that http-client reads as no proxy at all (a host
+ * name without a scheme, `proxy.example.com:3128`, parses as a URL of scheme "proxy.example.com:"):
+ * the requests then go to the API directly. Undefined when there is none, or it is used.
+ */
+export function ignoredProxyVariable(url: string): string | undefined {
+  let href: string
+  try {
+    href = getProxyUrl(url)
+  } catch {
+    return undefined
+  }
+  if (!href || proxyFor(url) !== undefined) return undefined
+  const names = new URL(url).protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  return names.find((name) => process.env[name])
+}
+
 /** http-client tunnels through a proxy with the `tunnel` package, which reports failures so. */
 const TUNNEL_FAILURE = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=([\s\S]*))$/
 
