@@ -38,7 +38,11 @@ const ENCODINGS: ReadonlyArray<(text: string) => string> = [
   escapeHtml,
   (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
   // Go's html/template escapes "+" too, and quotes as decimal references.
-  (text) => escapeHtml(text).replace(/&#39;/g, '&#39;').replace(/&quot;/g, '&#34;').replace(/\+/g, '&#43;'),
+  (text) =>
+    escapeHtml(text)
+      .replace(/&#39;/g, '&#39;')
+      .replace(/&quot;/g, '&#34;')
+      .replace(/\+/g, '&#43;'),
   (text) =>
     escapeHtml(text)
       .replace(/&#39;/g, '&#x27;')
