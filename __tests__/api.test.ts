@@ -126,7 +126,16 @@ describe('classifyErrorText', () => {
     ['notfound', 'other'],
     ['repository moved. job not found', 'no-match'],
     ['nothingfound', 'other'],
-    ['nono jobs', 'other']
+    ['nono jobs', 'other'],
+    // A job or run not found, in a text that names the repository, is still no match.
+    ['repository web: job not found', 'no-match'],
+    ['repository web: job  not found', 'no-match'],
+    ['repository web: run not found', 'no-match'],
+    ['repository web: job was  not found', 'no-match'],
+    ['repository web: jobs were  not found', 'no-match'],
+    ['repository web: job was not found', 'no-match'],
+    ['repository web: jobs were not found', 'no-match'],
+    ['unknown  repository', 'unknown-repository']
   ])('%j is %s', (text, kind) => {
     expect(classifyErrorText(text)).toBe(kind)
   })
@@ -149,6 +158,8 @@ describe('parseJob: the job id', () => {
     ['a string with a sign', '-3'],
     ['a string with trailing text', '12abc'],
     ['a string with leading text', 'id12'],
+    ['a string with a leading space', ' 12'],
+    ['a string with a trailing space', '12 '],
     ['an empty string', ''],
     ['a boolean', true],
     ['null', null]

@@ -197,19 +197,32 @@ describe('LatestTracker: what it asks', () => {
     ])
   })
 
-  it('logs once that a newer job is the newest match of a query', async () => {
+  it('logs once that a newer job hides ours, however many queries and polls it answers', async () => {
     const s = await setup()
     const ours = await create(s)
-    await wait(s, ours.id, { created: ours }, [
-      (f) => {
-        f.setStatus(REPO, ours.id, 'RUNNING')
-        f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
-      }
-    ])
+    // A newer job stays NEW beside ours: calculated_status=NEW is asked, and answered by it, every poll.
+    s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'main' })
+    await wait(s, ours.id, { created: ours }, [() => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
+    expect(s.clock.sleeps.length).toBeGreaterThanOrEqual(3)
     const lines = s.log.matching('info').filter((line) => line.includes('Job 2, newer than job 1, is the newest match'))
     expect(lines).toEqual([
-      'info: Job 2, newer than job 1, is the newest match for branch=main (RUNNING); telling job 1 apart through other filters.'
+      'info: Job 2, newer than job 1, is the newest match for branch=main (NEW); telling job 1 apart through other filters.'
     ])
+  })
+
+  it('a job created in a status the docs do not name counts as finished: only the finished filters are asked', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    s.fake.setStatus(REPO, ours.id, 'QUEUED_ELSEWHERE')
+    s.fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+    const before = s.fake.requests.length
+    await wait(s, ours.id, { created: { ...ours, calculated_status: 'QUEUED_ELSEWHERE' } }, [], 20_000)
+    const asked = queries(s.fake, before)
+    expect(asked[0]).toBe('branch=main')
+    expect(asked[1]).toBe('failed=true&branch=main')
+    expect(asked.some((query) => query.startsWith('done=true') || /calculated_status=(NEW|STARTING_RUNNERS|RUNNING)&/.test(query))).toBe(
+      false
+    )
   })
 
   it('an unclear answer ends the poll: nothing more is asked in it, nothing concluded', async () => {
