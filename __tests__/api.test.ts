@@ -130,6 +130,7 @@ describe('classifyErrorText', () => {
     // A job or run not found, in a text that names the repository, is still no match.
     ['repository web: job not found', 'no-match'],
     ['repository web: job  not found', 'no-match'],
+    ['repository web: job not  found', 'no-match'],
     ['repository web: run not found', 'no-match'],
     ['repository web: job was  not found', 'no-match'],
     ['repository web: jobs were  not found', 'no-match'],

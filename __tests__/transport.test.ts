@@ -442,6 +442,9 @@ describe('HttpClientTransport network errors: whether the server may have seen t
     const quoted = 'upstream: tunneling socket could not be established, statusCode=407'
     expect(toNetworkError(failed(undefined, quoted), proxy)).not.toBeInstanceOf(ProxyError)
     expect(toNetworkError(failed(undefined, 'upstream: got illegal response body from proxy'), proxy)).not.toBeInstanceOf(ProxyError)
+    expect(
+      toNetworkError(failed(undefined, 'tunneling socket could not be established, statusCode=407, said the upstream'), proxy)
+    ).not.toBeInstanceOf(ProxyError)
     const real = 'tunneling socket could not be established, statusCode=407'
     expect(toNetworkError(failed(undefined, real), undefined)).not.toBeInstanceOf(ProxyError)
   })
