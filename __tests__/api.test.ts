@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { classifyErrorText, parseAnswer } from '../src/api.js'
+import { classifyErrorText, parseAnswer, parseJob } from '../src/api.js'
 
 describe('parseAnswer', () => {
   it('reads a job answer as documented', () => {
@@ -88,8 +88,135 @@ describe('classifyErrorText', () => {
     ['job not found', 'no-match'],
     ['repository web-app not found', 'unknown-repository'],
     ['Unknown repository', 'unknown-repository'],
-    ['something broke', 'other']
+    ['something broke', 'other'],
+    ['apikey missing', 'refused'],
+    ['bad api_key', 'refused'],
+    ['wrong API-Key', 'refused'],
+    ['token expired', 'refused'],
+    ['Unauthorised', 'refused'],
+    ['unauthenticated request', 'refused'],
+    ['Forbidden', 'refused'],
+    ['no permission for this', 'refused'],
+    ['missing credential', 'refused'],
+    ['bad credentials', 'refused'],
+    ['authentication failed', 'refused'],
+    ['Access denied', 'refused'],
+    ['no  jobs', 'no-match'],
+    ['no ci  jobs', 'no-match'],
+    ['no run', 'no-match'],
+    ['no runs', 'no-match'],
+    ['no matching job', 'no-match'],
+    ['no matches', 'no-match'],
+    ['no result', 'no-match'],
+    ['no results', 'no-match'],
+    ['nothing  found', 'no-match'],
+    ['nothing matched', 'no-match'],
+    ['nothing matches', 'no-match'],
+    ['jobs matching the given filters: none', 'no-match'],
+    ['jobs were not found', 'no-match'],
+    ['run was not found', 'no-match'],
+    ['repo not found', 'unknown-repository'],
+    ['repository is unknown', 'unknown-repository'],
+    ['repository does not exist', 'unknown-repository'],
+    ["repository doesn't exist", 'unknown-repository'],
+    ['repository: no such thing', 'unknown-repository'],
+    ['no such repository', 'unknown-repository'],
+    ['invalid repo', 'unknown-repository'],
+    ['page not found', 'no-match'],
+    ['notfound', 'other'],
+    ['repository moved. job not found', 'no-match'],
+    ['nothingfound', 'other'],
+    ['nono jobs', 'other'],
+    // A job or run not found, in a text that names the repository, is still no match.
+    ['repository web: job not found', 'no-match'],
+    ['repository web: job  not found', 'no-match'],
+    ['repository web: job not  found', 'no-match'],
+    ['repository web: run not found', 'no-match'],
+    ['repository web: job was  not found', 'no-match'],
+    ['repository web: jobs were  not found', 'no-match'],
+    ['repository web: job was not found', 'no-match'],
+    ['repository web: jobs were not found', 'no-match'],
+    ['unknown  repository', 'unknown-repository']
   ])('%j is %s', (text, kind) => {
     expect(classifyErrorText(text)).toBe(kind)
+  })
+})
+
+describe('parseJob: the job id', () => {
+  it.each<[unknown, number]>([
+    [0, 0],
+    [12, 12],
+    ['12', 12],
+    [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+  ])('reads %j as job %d', (id, expected) => {
+    expect(parseJob({ id, calculated_status: 'NEW' })).toMatchObject({ ok: true, value: { id: expected } })
+  })
+
+  it.each<[string, unknown]>([
+    ['a negative number', -1],
+    ['a fraction', 1.5],
+    ['past the safe integers', 2 ** 53],
+    ['a string with a sign', '-3'],
+    ['a string with trailing text', '12abc'],
+    ['a string with leading text', 'id12'],
+    ['a string with a leading space', ' 12'],
+    ['a string with a trailing space', '12 '],
+    ['an empty string', ''],
+    ['a boolean', true],
+    ['null', null]
+  ])('rejects %s', (_, id) => {
+    expect(parseJob({ id, calculated_status: 'NEW' })).toEqual({ ok: false, reason: 'the job has no numeric id' })
+  })
+
+  it('rejects what is not an object', () => {
+    for (const value of [null, 'job', 3, [{ id: 1, calculated_status: 'NEW' }]]) {
+      expect(parseJob(value)).toEqual({ ok: false, reason: 'the job is not an object' })
+    }
+  })
+
+  it('keeps only non-empty string fields, and status "" when there is none', () => {
+    const parsed = parseJob({ id: 1, calculated_status: 'NEW', branch: '', commit_sha: 7, uuid: 'u-1' })
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        id: 1,
+        calculated_status: 'NEW',
+        status: '',
+        uuid: 'u-1',
+        raw: { id: 1, calculated_status: 'NEW', branch: '', commit_sha: 7, uuid: 'u-1' }
+      }
+    })
+  })
+})
+
+describe('parseAnswer: the parts around the job', () => {
+  it('an answer with a null job, an empty url and no runners has none of them', () => {
+    expect(parseAnswer('{"status":"ok","job":null,"url":""}')).toEqual({ ok: true, value: { status: 'ok' } })
+  })
+
+  it('keeps only the runners it can read, with defaults for what they lack', () => {
+    const parsed = parseAnswer(JSON.stringify({ status: 'ok', runners: [{ id: 7 }, 'x', { name: 'no id' }, { id: 'r', status: '' }] }))
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        status: 'ok',
+        runners: [
+          { id: '7', layerfile: '', status: 'UNKNOWN', retried: false },
+          { id: 'r', layerfile: '', status: 'UNKNOWN', retried: false }
+        ]
+      }
+    })
+  })
+
+  it('an error answer keeps its text trimmed, or says none was given', () => {
+    expect(parseAnswer('{"status":"error","error":"  busy  "}')).toEqual({ ok: true, value: { status: 'error', error: 'busy' } })
+    expect(parseAnswer('{"status":"error","error":"   "}')).toEqual({ ok: true, value: { status: 'error', error: 'no explanation given' } })
+    expect(parseAnswer('{"status":"error"}')).toEqual({ ok: true, value: { status: 'error', error: 'no explanation given' } })
+  })
+
+  it('names what a body that is not JSON looks like, whatever white space surrounds it', () => {
+    expect(parseAnswer('  \n <html>')).toEqual({ ok: false, reason: 'an HTML page, not the API' })
+    expect(parseAnswer(' \n\t ')).toEqual({ ok: false, reason: 'an empty body' })
+    expect(parseAnswer('x <')).toEqual({ ok: false, reason: 'a body that is not JSON' })
   })
 })

@@ -1,6 +1,10 @@
 /** The CLI's defaults outside GitHub Actions: what each CI system's variables give, and where each field came from. */
 import { describe, expect, it } from '@jest/globals'
-import { cliDefaults, type Git } from '../src/ci-env.js'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { cliDefaults, defaultRepository, gitIn, type Git } from '../src/ci-env.js'
 
 const HEAD = 'f'.repeat(40)
 const MERGE_COMMIT = 'e'.repeat(40)
@@ -127,5 +131,99 @@ describe('where each default came from', () => {
       branch: undefined,
       origin: 'CircleCI variables'
     })
+  })
+})
+
+describe('the git checkout, through real git', () => {
+  it('gives HEAD and its branch; nothing outside a repository', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-env-'))
+    try {
+      const git = gitIn(dir)
+      expect(cliDefaults({}, git)).toEqual({ ref: undefined, branch: undefined, origin: 'the git checkout' })
+      const run = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim()
+      run('init', '-q', '-b', 'feature/x')
+      run('-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', 'commit', '-q', '--allow-empty', '-m', 'one')
+      const head = run('rev-parse', 'HEAD')
+      expect(cliDefaults({}, git)).toMatchObject({ ref: head, branch: 'feature/x' })
+      // A detached HEAD has a commit and no branch.
+      run('checkout', '-q', '--detach')
+      expect(cliDefaults({}, git)).toMatchObject({ ref: head, branch: undefined })
+      // A CI system that names the branch but not the commit: the commit from HEAD.
+      expect(cliDefaults({ CIRCLECI: 'true', CIRCLE_BRANCH: 'main' }, git)).toMatchObject({
+        ref: head,
+        branch: 'main',
+        refOrigin: 'the git checkout'
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('CI variables', () => {
+  it('trims values, and takes blank ones for missing', () => {
+    expect(
+      cliDefaults({ CIRCLECI: 'true', CIRCLE_SHA1: ` ${HEAD} `, CIRCLE_BRANCH: ' dev ' }, checkout(undefined, undefined))
+    ).toMatchObject({
+      ref: HEAD,
+      branch: 'dev'
+    })
+    expect(cliDefaults({ CIRCLECI: 'true', CIRCLE_SHA1: '  ', CIRCLE_BRANCH: '' }, checkout(HEAD, 'x'))).toMatchObject({
+      ref: HEAD,
+      branch: undefined
+    })
+  })
+
+  it('Jenkins: GIT_BRANCH without only its leading origin/ or refs/heads/', () => {
+    const jenkins = (GIT_BRANCH: string) =>
+      cliDefaults({ JENKINS_URL: 'x', GIT_COMMIT: HEAD, GIT_BRANCH }, checkout(undefined, undefined)).branch
+    expect(jenkins('origin/main')).toBe('main')
+    expect(jenkins('refs/heads/dev')).toBe('dev')
+    expect(jenkins('team/origin/x')).toBe('team/origin/x')
+  })
+
+  it.each<[string, Record<string, string>]>([
+    ['Jenkins', { JENKINS_URL: 'x', BRANCH_NAME: 'b' }],
+    ['CircleCI', { CIRCLECI: 'true', CIRCLE_BRANCH: 'b' }],
+    ['Buildkite', { BUILDKITE: 'true', BUILDKITE_BRANCH: 'b' }],
+    ['GitLab', { GITLAB_CI: 'true', CI_COMMIT_BRANCH: 'b' }]
+  ])('%s without a commit: HEAD of the checkout is the commit', (_, env) => {
+    const git = checkout(HEAD, 'ignored')
+    expect(cliDefaults(env, git)).toMatchObject({ ref: HEAD, branch: 'b' })
+    expect(git.asked).toEqual([['rev-parse', 'HEAD']])
+  })
+
+  it('GitLab tag pipeline: the default branch', () => {
+    expect(
+      cliDefaults(
+        { GITLAB_CI: 'true', CI_COMMIT_SHA: HEAD, CI_COMMIT_TAG: 'v1', CI_DEFAULT_BRANCH: 'main' },
+        checkout(undefined, undefined)
+      ).branch
+    ).toBe('main')
+    expect(
+      cliDefaults({ GITLAB_CI: 'true', CI_COMMIT_SHA: HEAD, CI_DEFAULT_BRANCH: 'main' }, checkout(undefined, undefined)).branch
+    ).toBeUndefined()
+  })
+
+  it('inside GitHub Actions, the event defaults', () => {
+    const github = { ref: 'e', branch: 'f', origin: 'push event' }
+    expect(cliDefaults({ GITHUB_ACTIONS: 'true', GITLAB_CI: 'true' }, checkout(HEAD, 'x'), () => github)).toBe(github)
+    expect(cliDefaults({ GITHUB_ACTIONS: 'false' }, checkout(HEAD, 'x'), () => github)).not.toBe(github)
+  })
+})
+
+describe('defaultRepository', () => {
+  it.each<[Record<string, string>, string | undefined]>([
+    [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r' }, 'o/r'],
+    [{ GITHUB_REPOSITORY: 'o/r' }, undefined],
+    [{ GITHUB_ACTIONS: 'true' }, undefined],
+    [{ GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/sub/proj' }, 'sub/proj'],
+    [{ CI_PROJECT_PATH: 'group/proj' }, undefined],
+    [{ CIRCLECI: 'true', CIRCLE_PROJECT_USERNAME: 'u', CIRCLE_PROJECT_REPONAME: 'r' }, 'u/r'],
+    [{ CIRCLECI: 'true', CIRCLE_PROJECT_REPONAME: 'r' }, undefined],
+    [{ CIRCLECI: 'true', CIRCLE_PROJECT_USERNAME: 'u' }, undefined],
+    [{ CIRCLE_PROJECT_USERNAME: 'u', CIRCLE_PROJECT_REPONAME: 'r' }, undefined]
+  ])('%j: %j', (env, repository) => {
+    expect(defaultRepository(env)).toBe(repository)
   })
 })

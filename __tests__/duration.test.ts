@@ -21,6 +21,17 @@ describe('parseDuration', () => {
     if (!parsed.ok) expect(parsed.error).toMatch(/90s, 15m, 1h30m/)
   })
 
+  it('accepts exactly the 7-day maximum', () => {
+    expect(parseDuration('168h')).toEqual({ ok: true, ms: MAX_DURATION_MS })
+    expect(parseDuration('604801')).toEqual({ ok: false, error: '"604801" is longer than the 7-day maximum' })
+  })
+
+  it('says which formats it accepts, naming an empty value as empty', () => {
+    const accepted = 'a whole number of seconds (90) or hours/minutes/seconds such as 90s, 15m, 1h30m'
+    expect(parseDuration('  ')).toEqual({ ok: false, error: `is empty; use ${accepted}` })
+    expect(parseDuration('h')).toEqual({ ok: false, error: `"h" is not a duration; use ${accepted}` })
+  })
+
   it('rejects durations past the maximum', () => {
     expect(parseDuration('200h')).toEqual({ ok: false, error: expect.stringContaining('7-day') })
   })

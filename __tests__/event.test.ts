@@ -65,6 +65,62 @@ describe('eventDefaults', () => {
       process.env = saved
     }
   })
+
+  it.each(['pull_request_review', 'pull_request_review_comment'])('%s: the pull request head too', (eventName) => {
+    expect(
+      eventDefaults({ eventName, sha, ref: 'refs/pull/7/merge', payload: { pull_request: { head: { sha: head, ref: 'feature-x' } } } })
+    ).toEqual({ ref: head, branch: 'feature-x', origin: `${eventName} head` })
+  })
+
+  it('a pull request payload without a head, or with empty or non-string fields, gives no defaults (and does not throw)', () => {
+    const at = (payload: unknown) => eventDefaults({ eventName: 'pull_request', sha, ref: 'refs/pull/7/merge', payload })
+    expect(at({ pull_request: null })).toEqual({ ref: undefined, branch: undefined, origin: 'pull_request head' })
+    expect(at(null)).toMatchObject({ ref: undefined, branch: undefined })
+    expect(at({ pull_request: { head: { sha: '', ref: 7 } } })).toMatchObject({ ref: undefined, branch: undefined })
+  })
+
+  it('says where the defaults came from for a tag, a release, a merge queue and a branch', () => {
+    const repository = { default_branch: 'main' }
+    expect(eventDefaults({ eventName: 'push', sha, ref: 'refs/tags/v1', payload: { repository } }).origin).toBe(
+      "push of a tag: the repository's default branch"
+    )
+    expect(eventDefaults({ eventName: 'merge_group', sha, ref: '', payload: {} }).origin).toBe('merge_group head')
+    expect(eventDefaults({ eventName: 'push', sha, ref: 'refs/heads/main', payload: {} }).origin).toBe('push event')
+    expect(eventDefaults({ eventName: '', sha, ref: 'refs/heads/main', payload: {} }).origin).toBe('GitHub event')
+  })
+
+  it('release: the default branch whatever GITHUB_REF says', () => {
+    expect(eventDefaults({ eventName: 'release', sha, ref: '', payload: { repository: { default_branch: 'trunk' } } })).toEqual({
+      ref: sha,
+      branch: 'trunk',
+      origin: "release of a tag: the repository's default branch"
+    })
+  })
+
+  it('merge_group without a head in the payload: GITHUB_SHA, and no branch; nothing when that is empty too', () => {
+    expect(eventDefaults({ eventName: 'merge_group', sha, ref: '', payload: {} })).toMatchObject({ ref: sha, branch: undefined })
+    expect(eventDefaults({ eventName: 'merge_group', sha: '', ref: '', payload: {} })).toMatchObject({ ref: undefined, branch: undefined })
+  })
+
+  it('merge_group: only a leading refs/heads/ is taken off the head ref', () => {
+    const defaults = eventDefaults({
+      eventName: 'merge_group',
+      sha,
+      ref: '',
+      payload: { merge_group: { head_sha: head, head_ref: 'queue/refs/heads/x' } }
+    })
+    expect(defaults.branch).toBe('queue/refs/heads/x')
+  })
+
+  it('an event whose ref is neither a branch nor a tag gives no branch; an empty GITHUB_SHA gives no ref', () => {
+    expect(eventDefaults({ eventName: 'check_run', sha, ref: 'refs/pull/7/merge', payload: {} })).toEqual({
+      ref: sha,
+      branch: undefined,
+      origin: 'check_run event'
+    })
+    expect(eventDefaults({ eventName: 'push', sha: '', ref: 'refs/heads/main', payload: {} }).ref).toBeUndefined()
+    expect(eventDefaults({ eventName: 'push', sha: '', ref: 'refs/tags/v1', payload: {} }).ref).toBeUndefined()
+  })
 })
 
 describe('secretsWithheld', () => {

@@ -4,7 +4,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
-import { HttpClientTransport, MAX_BODY_BYTES, MAX_REDIRECTS, NetworkError, ProxyError, type HttpRequest } from '../src/transport.js'
+import {
+  HttpClientTransport,
+  MAX_BODY_BYTES,
+  MAX_REDIRECTS,
+  NetworkError,
+  ProxyError,
+  parseRetryAfter,
+  toNetworkError,
+  type HttpRequest
+} from '../src/transport.js'
 import { closedPort, connectProxy, httpServer, rawServer, setEnv, type TestServer } from '../__fixtures__/servers.js'
 
 const KEY = 'k3y-s3cret'
@@ -265,6 +274,23 @@ describe('HttpClientTransport proxies', () => {
     expect(ms).toBeLessThan(1000)
   })
 
+  it('a proxy from http_proxy (lower case) is named by that variable', async () => {
+    const proxy = await serve(connectProxy(407))
+    process.env.http_proxy = `http://127.0.0.1:${proxy.port}`
+    const { error } = await failure(get('http://layerci.invalid/api'))
+    expect(error).toMatchObject({ variable: 'http_proxy', connectStatus: 407 })
+  })
+
+  it.each<[string, string]>([
+    ['https://127.0.0.1', '127.0.0.1:443'],
+    ['http://127.0.0.1', '127.0.0.1:80']
+  ])('a proxy URL without a port (%s) is named with the default port of its scheme', async (url, address) => {
+    process.env.HTTPS_PROXY = url
+    const { error } = await failure(get('https://layerci.invalid/api', 3000))
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({ proxy: address })
+  })
+
   it('lets go of a proxy that never answers CONNECT when the request times out', async () => {
     let closed = false
     const proxy = await serve(
@@ -278,5 +304,178 @@ describe('HttpClientTransport proxies', () => {
     expect(ms).toBeLessThan(1000)
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(closed).toBe(true)
+  })
+})
+
+describe('HttpClientTransport requests', () => {
+  it('asks for JSON; a POST says its body is JSON, a GET sends no Content-Type', async () => {
+    const headers: Array<Record<string, string | string[] | undefined>> = []
+    const api = await serve(
+      httpServer((request, response) => {
+        headers.push(request.headers)
+        response.end('{}')
+      })
+    )
+    await transport.send(get(api.origin))
+    await transport.send({ method: 'POST', url: api.origin, body: '{}', timeoutMs: 10_000 })
+    expect(headers.map((h) => [h.accept, h['content-type']])).toEqual([
+      ['application/json', undefined],
+      ['application/json', 'application/json']
+    ])
+  })
+
+  it('a response reached without a redirect, or refused at the first one, has no list of redirects', async () => {
+    const api = await serve(
+      httpServer((request, response) => {
+        if (request.url === '/away') response.writeHead(302, { Location: 'http://[broken' }).end()
+        else response.end('{}')
+      })
+    )
+    expect((await transport.send(get(api.origin))).redirects).toBeUndefined()
+    const refused = await transport.send(get(`${api.origin}/away`))
+    expect(refused.refusedRedirect?.why).toBe('unreadable')
+    expect(refused.redirects).toBeUndefined()
+  })
+
+  it('finished requests leave no timer behind: a process that is done can exit at once', async () => {
+    const api = await serve(httpServer((__, response) => response.end('{}')))
+    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+    const before = timers()
+    for (let i = 0; i < 10; i++) await transport.send(get(api.origin, 60_000))
+    // Other timers of the test process come and go; ten left behind would not.
+    expect(timers() - before).toBeLessThan(3)
+  })
+})
+
+describe('HttpClientTransport network errors: whether the server may have seen the request', () => {
+  it('a refused connection was never sent', async () => {
+    const port = await closedPort()
+    const { error } = await failure(get(`http://127.0.0.1:${port}/api`))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'ECONNREFUSED', sent: false, message: 'the connection was refused' })
+  })
+
+  it('a host name that does not resolve was never sent', async () => {
+    const { error } = await failure(get('http://layerci.invalid/api'))
+    expect(error).toMatchObject({ sent: false, message: 'the host name did not resolve' })
+    expect(['ENOTFOUND', 'EAI_AGAIN']).toContain((error as NetworkError).code)
+  })
+
+  it('a connection reset after the request arrived may have been acted on', async () => {
+    const api = await serve(rawServer((socket: Socket) => socket.destroy()))
+    const { error } = await failure({ method: 'POST', url: api.origin, body: '{}', timeoutMs: 10_000 })
+    expect(error).toMatchObject({ code: 'ECONNRESET', sent: true, message: 'the connection was reset' })
+  })
+
+  it('an answer that is not HTTP is an error of no known kind, and may have been acted on', async () => {
+    const api = await serve(rawServer((socket: Socket) => socket.end('NOT HTTP AT ALL\r\n\r\n')))
+    const { error } = await failure({ method: 'POST', url: api.origin, body: '{}', timeoutMs: 10_000 })
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ sent: true })
+    expect((error as NetworkError).code).toMatch(/^HPE_/)
+    expect((error as NetworkError).message).toBe(`the request failed (${(error as NetworkError).code})`)
+  })
+
+  const failed = (code: string | undefined, message = `failed ${code ?? ''}`): Error =>
+    code === undefined ? new Error(message) : Object.assign(new Error(message), { code })
+
+  it.each<[string, string]>([
+    ['ECONNREFUSED', 'the connection was refused'],
+    ['ENOTFOUND', 'the host name did not resolve'],
+    ['EAI_AGAIN', 'the host name did not resolve'],
+    ['EAI_NONAME', 'the host name did not resolve'],
+    ['ENETUNREACH', 'the host is unreachable'],
+    ['EHOSTUNREACH', 'the host is unreachable']
+  ])('%s: the connection was never made, so the request was not sent', (code, message) => {
+    expect(toNetworkError(failed(code), undefined)).toMatchObject({ code, message, sent: false })
+  })
+
+  it.each<[string, Error | string, string, string]>([
+    ['ECONNRESET', failed('ECONNRESET'), 'ECONNRESET', 'the connection was reset'],
+    ['a socket hang up without a code', failed(undefined, 'socket hang up'), 'ECONNRESET', 'the connection was reset'],
+    ['EPIPE', failed('EPIPE'), 'EPIPE', 'the request failed (EPIPE)'],
+    ['an error without a code', failed(undefined, 'something odd'), 'EUNKNOWN', 'the request failed (something odd)'],
+    ['a thrown string', 'odd', 'EUNKNOWN', 'the request failed (odd)'],
+    [
+      "http-client's own socket timeout",
+      failed(undefined, 'Request timeout: /api/v1/run/r/latest?layertoken=k'),
+      'ETIMEDOUT',
+      'the request timed out'
+    ]
+  ])('%s: the request may have reached the server', (_, error, code, message) => {
+    expect(toNetworkError(error, undefined)).toMatchObject({ code, message, sent: true })
+  })
+
+  it('a message that only mentions a timeout, a reset or a refusal is not taken for one', () => {
+    expect(toNetworkError(failed(undefined, 'upstream said: Request timeout'), undefined)).toMatchObject({ code: 'EUNKNOWN' })
+  })
+
+  it('a NetworkError is kept as it is', () => {
+    const error = new NetworkError('the request timed out', 'ETIMEDOUT', true)
+    expect(toNetworkError(error, undefined)).toBe(error)
+  })
+
+  const proxy = { address: 'proxy.example:3128', variable: 'HTTPS_PROXY' }
+  it.each<[string, string]>([
+    ['ECONNREFUSED', 'refused the connection'],
+    ['getaddrinfo ENOTFOUND proxy.example', 'has a host name that did not resolve'],
+    ['getaddrinfo EAI_AGAIN proxy.example', 'has a host name that did not resolve'],
+    ['EAI_NONAME', 'has a host name that did not resolve'],
+    ['connect ETIMEDOUT 10.0.0.1:3128', 'did not answer'],
+    ['read ECONNRESET', 'closed the connection'],
+    ['socket hang up', 'closed the connection'],
+    ['Socket Hang Up', 'closed the connection'],
+    ['EPERM', 'could not be reached'],
+    ['', 'could not be reached']
+  ])('a proxy tunnel that failed with cause "%s" %s, and the request was not sent', (cause, what) => {
+    const error = toNetworkError(failed('ECONNRESET', `tunneling socket could not be established, cause=${cause}`), proxy)
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({ message: `the proxy proxy.example:3128 (from HTTPS_PROXY) ${what}`, sent: false, code: 'EPROXY' })
+  })
+
+  it('a proxy that sends a body with its answer to CONNECT', () => {
+    const error = toNetworkError(failed(undefined, 'got illegal response body from proxy'), proxy)
+    expect(error).toBeInstanceOf(ProxyError)
+    expect(error).toMatchObject({
+      message: 'the proxy proxy.example:3128 (from HTTPS_PROXY) sent a body with its answer to the tunnel request',
+      connectStatus: undefined,
+      sent: false
+    })
+  })
+
+  it('a message that only quotes a proxy failure, or any error when no proxy is used, is not a proxy error', () => {
+    const quoted = 'upstream: tunneling socket could not be established, statusCode=407'
+    expect(toNetworkError(failed(undefined, quoted), proxy)).not.toBeInstanceOf(ProxyError)
+    expect(toNetworkError(failed(undefined, 'upstream: got illegal response body from proxy'), proxy)).not.toBeInstanceOf(ProxyError)
+    expect(
+      toNetworkError(failed(undefined, 'tunneling socket could not be established, statusCode=407, said the upstream'), proxy)
+    ).not.toBeInstanceOf(ProxyError)
+    const real = 'tunneling socket could not be established, statusCode=407'
+    expect(toNetworkError(failed(undefined, real), undefined)).not.toBeInstanceOf(ProxyError)
+  })
+
+  it('names the errors by their kind', () => {
+    expect(new NetworkError('x', 'ETIMEDOUT', true).name).toBe('NetworkError')
+    expect(toNetworkError(failed(undefined, 'tunneling socket could not be established, cause=x'), proxy).name).toBe('ProxyError')
+  })
+})
+
+describe('parseRetryAfter', () => {
+  const now = Date.UTC(2026, 0, 1)
+  it.each<[string | string[] | undefined, number | undefined]>([
+    ['5', 5000],
+    [' 5 ', 5000],
+    [['7', '9'], 7000],
+    ['999999999', 999_999_999_000],
+    ['x5', undefined],
+    ['5x', undefined],
+    ['', undefined],
+    [undefined, undefined],
+    [[], undefined],
+    ['Thu, 01 Jan 2026 00:00:30 GMT', 30_000],
+    ['Wed, 31 Dec 2025 23:59:00 GMT', 0],
+    ['soon', undefined]
+  ])('reads %j as %j ms', (value, ms) => {
+    expect(parseRetryAfter(value, now)).toBe(ms)
   })
 })

@@ -600,3 +600,163 @@ describe('waiter, webappio flavor (search id:N)', () => {
     expect(fake.requests.some((r) => r.query.search === `id:${ours.id} done`)).toBe(true)
   })
 })
+
+/** A clock that wakes `lateMs` late from one of its sleeps (a suspended machine, a busy runner). */
+class LateClock extends FakeClock {
+  constructor(
+    private readonly lateAt: number,
+    private readonly lateMs: number
+  ) {
+    super()
+  }
+  override async sleep(ms: number): Promise<void> {
+    if (this.sleeps.length + 1 === this.lateAt) this.time += this.lateMs
+    await super.sleep(ms)
+  }
+}
+
+/** A tracker whose polls take `pollMs` each, never done; records when each poll started (ms since the start). */
+function stuckTracker(clock: FakeClock, pollMs = 0): Tracker & { started: number[] } {
+  const start = clock.now()
+  const started: number[] = []
+  return {
+    started,
+    check: () => {
+      started.push(clock.now() - start)
+      clock.time += pollMs
+      return Promise.resolve<Check>({ done: false })
+    },
+    obstacle: () => undefined
+  }
+}
+
+describe('waiter: a clock that wakes late', () => {
+  it('after a late wake-up, the next poll is one interval after the late poll, not sooner', async () => {
+    const clock = new LateClock(1, 7000)
+    const tracker = stuckTracker(clock)
+    await wait(tracker, clock, new MemoryLog(), 1, { timeoutMs: 45_000 }).catch(() => undefined)
+    expect(tracker.started.slice(0, 3)).toEqual([17_000, 27_000, 37_000])
+  })
+
+  it('a wake-up past the deadline ends the wait without a poll after the deadline', async () => {
+    const clock = new LateClock(2, 15_000)
+    const tracker = stuckTracker(clock)
+    const error = await wait(tracker, clock, new MemoryLog(), 1, { timeoutMs: 32_000 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitTimeoutError)
+    // Due at 20 s, woken at 35 s: past the deadline, so no poll is made then.
+    expect(tracker.started).toEqual([10_000])
+  })
+})
+
+/** A tracker that answers `checks` in order, then stays not done. */
+function scripted(checks: Check[], obstacle?: string): Tracker {
+  return {
+    check: () => Promise.resolve(checks.shift() ?? { done: false }),
+    obstacle: () => obstacle
+  }
+}
+
+const JOB: Job = { id: 1, calculated_status: 'RUNNING', status: 'SEE_RUNNERS', raw: {} }
+
+describe('waiter: what it reports', () => {
+  it('calls back only after polls that learned something: the job, or its status', async () => {
+    const clock = new FakeClock()
+    const seen: Check[] = []
+    const checks: Check[] = [
+      { done: false },
+      { done: false, job: JOB },
+      { done: false, known: { kind: 'passed', status: 'RUNNING', left: 'STARTING_RUNNERS' } },
+      { done: true, known: { kind: 'read', status: 'SUCCEEDED' } }
+    ]
+    await wait(scripted([...checks]), clock, new MemoryLog(), 1, { checks: seen })
+    expect(seen).toEqual(checks.slice(1))
+  })
+
+  it('keeps the job as last seen when the final poll established the status without seeing it', async () => {
+    const clock = new FakeClock()
+    const result = await wait(
+      scripted([
+        { done: false, job: JOB },
+        { done: true, known: { kind: 'eliminated', status: 'FAILURE', hiddenBy: [] } }
+      ]),
+      clock,
+      new MemoryLog(),
+      1
+    )
+    expect(result).toEqual({ job: JOB, status: 'FAILURE', hiddenBy: [] })
+  })
+
+  it('logs a status only when one is known, and only when it changes', async () => {
+    const clock = new FakeClock()
+    const log = new MemoryLog()
+    const running: Check = { done: false, job: JOB, known: { kind: 'read', status: 'RUNNING' } }
+    await wait(
+      scripted([{ done: false }, running, { ...running }, { done: true, known: { kind: 'read', status: 'SUCCEEDED' } }]),
+      clock,
+      log,
+      1,
+      { pollFirst: true }
+    )
+    expect(log.matching('status')).toEqual(['status: Job 1: RUNNING after 10s', 'status: Job 1: SUCCEEDED after 30s'])
+  })
+
+  it('a timeout before anything was seen says so, without a URL when there is none', async () => {
+    const clock = new FakeClock()
+    const error = await waitForJob({
+      jobId: 4,
+      tracker: scripted([], 'Newer jobs hide it.'),
+      clock,
+      log: new MemoryLog(),
+      pollIntervalMs: 10_000,
+      deadline: clock.now() + 30_000,
+      startedAt: clock.now(),
+      pollFirst: true,
+      onCheck: () => undefined,
+      lastProblem: () => 'Poll: HTTP 502'
+    }).catch((caught: unknown) => caught)
+    expect((error as Error).message).toBe(
+      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). Newer jobs hide it. Last problem: Poll: HTTP 502.'
+    )
+  })
+
+  it('a timeout with neither obstacle nor problem ends at the sentence', async () => {
+    const clock = new FakeClock()
+    const error = await waitForJob({
+      jobId: 4,
+      tracker: scripted([]),
+      clock,
+      log: new MemoryLog(),
+      pollIntervalMs: 10_000,
+      deadline: clock.now() + 30_000,
+      startedAt: clock.now(),
+      pollFirst: true,
+      onCheck: () => undefined
+    }).catch((caught: unknown) => caught)
+    expect((error as Error).message).toBe('Timed out after 30s waiting for LayerCI job 4 (last status seen: none).')
+  })
+
+  it('a poll that ends exactly at the deadline times out at once, without another sleep', async () => {
+    const clock = new FakeClock()
+    const durations = [1000, 1500]
+    const tracker: Tracker = {
+      check: () => {
+        clock.time += durations.shift() ?? 0
+        return Promise.resolve<Check>({ done: false })
+      },
+      obstacle: () => undefined
+    }
+    // The first poll takes 1 s, so the last may start 1.5 s before the deadline; it takes 1.5 s.
+    const error = await wait(tracker, clock, new MemoryLog(), 1, { timeoutMs: 11_500, pollFirst: true }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitTimeoutError)
+    expect(clock.sleeps).toEqual([9000])
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(11_500)
+  })
+
+  it('a clock that wakes exactly at the deadline makes no poll then', async () => {
+    const clock = new LateClock(2, 10_000)
+    const tracker = stuckTracker(clock)
+    const error = await wait(tracker, clock, new MemoryLog(), 1, { timeoutMs: 30_000 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitTimeoutError)
+    expect(tracker.started).toEqual([10_000])
+  })
+})

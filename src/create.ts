@@ -60,20 +60,21 @@ export async function createJob(
   log.debug(`Newest job before the create: ${before.kind === 'job' ? before.job.id : before.kind}`)
   beforePost()
   const result = await client.post(createBody(settings))
-  if (result.kind === 'created')
-    return result.url === undefined ? { job: result.job, adopted: false } : { job: result.job, url: result.url, adopted: false }
+  if (result.kind === 'created') return { job: result.job, url: result.url, adopted: false }
 
   log.warning(
     `The create request failed (${result.reason}) after it may have reached LayerCI. It is not sent again; looking for the job it may have created instead.`
   )
-  for (const pause of baseline === undefined ? [] : LOOKS) {
-    // The timeout comes first: the run ends as timed out, saying a job may exist.
-    if (clock.now() + pause >= client.deadline) throw new DeadlineError(`Create: ${result.reason}`, true)
-    await clock.sleep(pause)
-    const newest = await client.newest(settings.branch, 'Look for the job the failed create made')
-    if (newest.kind === 'job' && newest.job.id > (baseline ?? Infinity) && matchesRequest(newest.job, settings)) {
-      log.info(`Found job ${newest.job.id}, created by the attempt whose answer was lost; waiting for it.`)
-      return { job: newest.job, adopted: true }
+  if (baseline !== undefined) {
+    for (const pause of LOOKS) {
+      // The timeout comes first: the run ends as timed out, saying a job may exist.
+      if (clock.now() + pause >= client.deadline) throw new DeadlineError(`Create: ${result.reason}`, true)
+      await clock.sleep(pause)
+      const newest = await client.newest(settings.branch, 'Look for the job the failed create made')
+      if (newest.kind === 'job' && newest.job.id > baseline && matchesRequest(newest.job, settings)) {
+        log.info(`Found job ${newest.job.id}, created by the attempt whose answer was lost; waiting for it.`)
+        return { job: newest.job, adopted: true }
+      }
     }
   }
   throw new ApiError(

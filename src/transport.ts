@@ -108,7 +108,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Math.max(0, date - now)
 }
 
-interface Proxy {
+export interface Proxy {
   address: string
   variable: string
 }
@@ -180,7 +180,8 @@ function toProxyError(message: string, proxy: Proxy): ProxyError | undefined {
   return new ProxyError(`${named} ${what}`, proxy.address, proxy.variable, undefined)
 }
 
-function toNetworkError(error: unknown, proxy: Proxy | undefined): NetworkError {
+/** What a failed exchange means: a NetworkError saying whether the server may have seen the request. Exported for its tests. */
+export function toNetworkError(error: unknown, proxy: Proxy | undefined): NetworkError {
   if (error instanceof NetworkError) return error
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : ''
   const message = error instanceof Error ? error.message : String(error)

@@ -1,0 +1,392 @@
+/**
+ * Creating a job exactly once (src/create.ts), against the fake LayerCI on 127.0.0.1 and, for
+ * answers the fake cannot give, real loopback servers. After a create whose answer was lost, the
+ * POST is never sent again, and only a job that the attempt can have made is adopted: newer than
+ * the newest job before it, on the same branch, for the same commit.
+ */
+import { describe, expect, it } from '@jest/globals'
+import type { Socket } from 'node:net'
+import type { Job } from '../src/api.js'
+import { LayerCiClient } from '../src/client.js'
+import { createBody, createJob, matchesRequest, type Created } from '../src/create.js'
+import { ApiError, DeadlineError } from '../src/errors.js'
+import type { Settings } from '../src/settings.js'
+import { HttpClientTransport, type HttpRequest, type HttpResponse, type Transport } from '../src/transport.js'
+import { FakeClock } from '../__fixtures__/clock.js'
+import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { MemoryLog } from '../__fixtures__/log.js'
+import { rawServer } from '../__fixtures__/servers.js'
+import { settingsFor } from '../__fixtures__/settings.js'
+import type { FakeLayerCi } from '../fake/server.js'
+
+const REPO = 'layerci-example'
+/** settingsFor's ref: a full commit SHA. */
+const REF = 'abcdef1234567890abcdef1234567890abcdef12'
+const OTHER_SHA = '9'.repeat(40)
+
+interface Run {
+  result?: Created
+  error?: unknown
+  log: MemoryLog
+  clock: FakeClock
+  client: LayerCiClient
+}
+
+/** Runs createJob against `apiUrl` with the settings given; `timeoutMs` bounds the client. */
+async function create(
+  apiUrl: string,
+  overrides: Partial<Settings> = {},
+  options: { timeoutMs?: number; token?: string; clock?: FakeClock; transport?: Transport } = {}
+): Promise<Run> {
+  const clock = options.clock ?? new FakeClock()
+  const log = new MemoryLog()
+  const settings = settingsFor(apiUrl, { ...(options.token ? { token: options.token } : {}), ...overrides })
+  const client = new LayerCiClient({
+    apiUrl,
+    token: settings.token,
+    flavor: settings.flavor,
+    repoName: settings.repoName,
+    deadline: clock.now() + (options.timeoutMs ?? 3_600_000),
+    transport: options.transport ?? new HttpClientTransport('create-test'),
+    clock,
+    log
+  })
+  const outcome = await createJob(client, settings, clock, log).then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error })
+  )
+  return { ...outcome, log, clock, client }
+}
+
+function fakeRepo(): Promise<FakeLayerCi> {
+  return startFake({ repos: { [REPO]: { owner: 'fake-owner', schedule: MANUAL } } })
+}
+
+const posts = (fake: FakeLayerCi): number => fake.count('create')
+
+/** The `latest` queries sent, without the key, in order. */
+function lookups(fake: FakeLayerCi): string[] {
+  return fake.requests
+    .filter((request) => request.endpoint === 'latest')
+    .map((request) => new URLSearchParams(Object.entries(request.query).filter(([name]) => name !== 'layertoken')).toString())
+}
+
+function job(fields: Partial<Job> = {}): Job {
+  return { id: 5, calculated_status: 'NEW', status: 'NEW', commit_sha: REF, branch: 'main', raw: {}, ...fields }
+}
+
+describe('createBody: only the fields that are set are sent', () => {
+  it('sends branch, ref, accept_buttons, skip_no_further_than and extra when set', async () => {
+    const fake = await fakeRepo()
+    await create(fake.url, { checkpoint: 'deploy', acceptButtons: true, extra: 'x=1' }, { token: fake.token })
+    expect(fake.requests.find((request) => request.endpoint === 'create')?.body).toEqual({
+      branch: 'main',
+      ref: REF,
+      accept_buttons: 'true',
+      skip_no_further_than: 'deploy',
+      extra: 'x=1'
+    })
+  })
+
+  it('sends an empty body when nothing is set, and never an empty or false field', async () => {
+    const fake = await fakeRepo()
+    await create(fake.url, { branch: '', ref: '', checkpoint: '', extra: '', acceptButtons: false }, { token: fake.token })
+    expect(fake.requests.find((request) => request.endpoint === 'create')?.body).toEqual({})
+  })
+
+  it('leaves out each unset field alone', () => {
+    const base = settingsFor('http://127.0.0.1:1')
+    expect(createBody({ ...base, branch: undefined })).toEqual({ ref: REF })
+    expect(createBody({ ...base, ref: undefined })).toEqual({ branch: 'main' })
+    expect(createBody({ ...base, branch: undefined, ref: undefined, acceptButtons: true })).toEqual({ accept_buttons: 'true' })
+  })
+})
+
+describe('matchesRequest: the job a lost answer may have created', () => {
+  const settings = settingsFor('http://127.0.0.1:1')
+
+  it('is a job of the same branch and commit', () => {
+    expect(matchesRequest(job(), settings)).toBe(true)
+  })
+
+  it('is not a job of another branch, even for the same commit', () => {
+    expect(matchesRequest(job({ branch: 'dev' }), settings)).toBe(false)
+    expect(matchesRequest(job({ branch: undefined }), settings)).toBe(false)
+  })
+
+  it('is not a job of another commit', () => {
+    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), settings)).toBe(false)
+  })
+
+  it('is not a job whose commit the API does not give', () => {
+    expect(matchesRequest(job({ commit_sha: undefined }), settings)).toBe(false)
+    expect(matchesRequest(job({ commit_sha: '' }), settings)).toBe(false)
+  })
+
+  it('takes an abbreviated SHA on either side, in either case', () => {
+    expect(matchesRequest(job(), { ...settings, ref: 'abcdef1' })).toBe(true)
+    expect(matchesRequest(job({ commit_sha: 'abcdef1' }), settings)).toBe(true)
+    expect(matchesRequest(job(), { ...settings, ref: REF.toUpperCase() })).toBe(true)
+    expect(matchesRequest(job({ commit_sha: REF.toUpperCase() }), settings)).toBe(true)
+    expect(matchesRequest(job(), { ...settings, ref: 'ABCDEF1' })).toBe(true)
+    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref: 'ABCDEF1' })).toBe(false)
+    expect(matchesRequest(job({ commit_sha: 'abcdef2' }), settings)).toBe(false)
+  })
+
+  it.each([
+    ['a tag name', 'v1.2.0'],
+    ['a branch name ending in hex digits', 'release-cafe'],
+    ['a branch name starting with hex digits', 'cafe-release'],
+    ['three hex digits', 'abc'],
+    ['65 hex digits', 'a'.repeat(65)]
+  ])('does not compare commits when the ref is %s, not a SHA', (_, ref) => {
+    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref })).toBe(true)
+  })
+
+  it('compares SHAs of 4 and of 64 hex digits', () => {
+    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref: 'abcd' })).toBe(false)
+    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref: 'a'.repeat(64) })).toBe(false)
+  })
+
+  it('checks neither branch nor commit when the request named neither', () => {
+    expect(matchesRequest(job({ branch: 'dev', commit_sha: undefined }), { ...settings, branch: undefined, ref: undefined })).toBe(true)
+  })
+})
+
+describe('createJob: the answer came back', () => {
+  it('returns the job and its URL, after one POST, and notes the newest job before it', async () => {
+    const fake = await fakeRepo()
+    fake.addJob(REPO, { branch: 'main', calculated_status: 'SUCCEEDED' })
+    const { result, log, clock } = await create(fake.url, {}, { token: fake.token })
+    expect(result).toEqual({
+      job: expect.objectContaining({ id: 2, branch: 'main', commit_sha: REF }),
+      url: 'https://layerci.com/jobs/github/fake-owner/layerci-example/2',
+      adopted: false
+    })
+    expect(posts(fake)).toBe(1)
+    expect(clock.sleeps).toEqual([])
+    expect(log.matching('debug').filter((line) => line.includes('Newest job before the create'))).toEqual([
+      'debug: Newest job before the create: 1'
+    ])
+  })
+
+  it('the newest job before the create is the repository newest, on any branch', async () => {
+    const fake = await fakeRepo()
+    fake.addJob(REPO, { branch: 'dev' })
+    const { log } = await create(fake.url, {}, { token: fake.token })
+    expect(lookups(fake)[0]).toBe('')
+    expect(log.text()).toContain('Newest job before the create: 1')
+  })
+
+  it('an empty repository is noted as such', async () => {
+    const fake = await fakeRepo()
+    const { log } = await create(fake.url, {}, { token: fake.token })
+    expect(log.text()).toContain('Newest job before the create: none')
+  })
+})
+
+describe('createJob: the answer was lost', () => {
+  it('adopts the job the attempt made, found on its branch, without sending the POST again', async () => {
+    const fake = await fakeRepo()
+    fake.addJob(REPO, { branch: 'main', commit_sha: REF, calculated_status: 'SUCCEEDED' })
+    fake.inject('create', { kind: 'created-then-502' })
+    const { result, log, clock } = await create(fake.url, {}, { token: fake.token })
+    expect(result?.adopted).toBe(true)
+    expect(result?.job).toMatchObject({ id: 2, branch: 'main', commit_sha: REF })
+    expect(result?.url).toBeUndefined()
+    expect(posts(fake)).toBe(1)
+    expect(clock.sleeps).toEqual([2000])
+    expect(lookups(fake)).toEqual(['', 'branch=main'])
+    expect(log.matching('warning')).toEqual([
+      'warning: The create request failed (HTTP 502) after it may have reached LayerCI. It is not sent again; looking for the job it may have created instead.'
+    ])
+    expect(log.matching('info')).toContain('info: Found job 2, created by the attempt whose answer was lost; waiting for it.')
+  })
+
+  it('looks on the branch: a newer job of another branch does not hide the one the attempt made', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'created-then-502' })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { branch: 'dev', commit_sha: OTHER_SHA })
+    }
+    const { result } = await create(fake.url, {}, { token: fake.token, clock })
+    expect(result).toMatchObject({ adopted: true, job: { id: 1, branch: 'main' } })
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('in an empty repository, any job the attempt made is newer than none', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'created-then-reset' })
+    const { result } = await create(fake.url, {}, { token: fake.token })
+    expect(result).toMatchObject({ adopted: true, job: { id: 1 } })
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('never adopts a job that existed before the create, even on the same branch and commit', async () => {
+    const fake = await fakeRepo()
+    fake.addJob(REPO, { branch: 'main', commit_sha: REF })
+    fake.inject('create', { kind: 'status', status: 500 })
+    const { result, error, clock } = await create(fake.url, {}, { token: fake.token })
+    expect(result).toBeUndefined()
+    expect(error).toBeInstanceOf(ApiError)
+    expect(posts(fake)).toBe(1)
+    // It looked three times, further apart each time, and never took job 1.
+    expect(clock.sleeps).toEqual([2000, 4000, 8000])
+    expect(lookups(fake)).toEqual(['', 'branch=main', 'branch=main', 'branch=main'])
+  })
+
+  it('never adopts an older job of the branch, behind a newer job of another branch', async () => {
+    const fake = await fakeRepo()
+    fake.addJob(REPO, { branch: 'main', commit_sha: REF })
+    fake.addJob(REPO, { branch: 'dev', commit_sha: REF })
+    fake.inject('create', { kind: 'status', status: 502 })
+    const { error } = await create(fake.url, {}, { token: fake.token })
+    expect(error).toBeInstanceOf(ApiError)
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('without a certain newest job before the create, adopts nothing and does not look', async () => {
+    const fake = await fakeRepo()
+    fake.inject('latest', { kind: 'body', status: 200, body: '{"status":"error","error":"database busy"}' })
+    fake.inject('create', { kind: 'created-then-502' })
+    const { error, clock, log } = await create(fake.url, {}, { token: fake.token })
+    expect(error).toBeInstanceOf(ApiError)
+    expect(posts(fake)).toBe(1)
+    expect(lookups(fake)).toEqual([''])
+    expect(clock.sleeps).toEqual([])
+    expect(log.text()).toContain('Newest job before the create: unclear')
+  })
+
+  it('does not adopt a newer job of the branch for another commit', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 504 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: OTHER_SHA })
+    }
+    const { error } = await create(fake.url, {}, { token: fake.token, clock })
+    expect(error).toBeInstanceOf(ApiError)
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('does not adopt a newer job of the branch whose commit the API does not give', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 504 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: '' })
+    }
+    const { error } = await create(fake.url, {}, { token: fake.token, clock })
+    expect(error).toBeInstanceOf(ApiError)
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('keeps looking when the job appears late: the third look finds it', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 3) fake.addJob(REPO, { branch: 'main', commit_sha: REF, run_start_reason: 'Manual run created by API' })
+    }
+    const { result } = await create(fake.url, {}, { token: fake.token, clock })
+    expect(result).toMatchObject({ adopted: true, job: { id: 1 } })
+    expect(clock.sleeps).toEqual([2000, 4000, 8000])
+  })
+
+  it('stops looking before the deadline and ends as a timeout that says a job may exist', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
+    // The second look (4 s after the first) would end exactly at the deadline: it is not made.
+    const { error, clock } = await create(fake.url, {}, { token: fake.token, timeoutMs: 6000 })
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({ jobMayExist: true, lastProblem: 'Create: HTTP 502' })
+    expect(clock.sleeps).toEqual([2000])
+    expect(lookups(fake)).toEqual(['', 'branch=main'])
+  })
+
+  it('makes no look at all when even the first would end at the deadline', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const { error, clock } = await create(fake.url, {}, { token: fake.token, timeoutMs: 2000 })
+    expect(error).toMatchObject({ jobMayExist: true })
+    expect(clock.sleeps).toEqual([])
+    expect(lookups(fake)).toEqual([''])
+  })
+
+  it('the error says what failed, for which commit and branch, and where to check before re-running', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 500 })
+    const { error } = await create(fake.url, {}, { token: fake.token })
+    expect((error as Error).message).toBe(
+      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and no new job for ${REF} on main was found. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
+    )
+  })
+
+  it('the error without a ref or a branch', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 500 })
+    const { error } = await create(fake.url, { ref: undefined, branch: undefined }, { token: fake.token })
+    expect((error as Error).message).toBe(
+      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and no new job for this ref was found. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
+    )
+  })
+})
+
+describe('createJob: what the log says about its reads', () => {
+  it('a read that is retried is named by its purpose: the newest job before the create, the look for the lost job', async () => {
+    const fake = await fakeRepo()
+    fake.inject('latest', { kind: 'status', status: 502 }, 1)
+    fake.inject('create', { kind: 'created-then-502' })
+    fake.inject('latest', { kind: 'status', status: 502 }, 1, (request) => request.query.branch === 'main')
+    const { result, log } = await create(fake.url, {}, { token: fake.token })
+    expect(result?.adopted).toBe(true)
+    const retries = log.matching('info').filter((line) => line.includes('retrying'))
+    expect(retries.map((line) => line.replace(/ in [\d.]+s$/, ''))).toEqual([
+      'info: Read the newest job before creating one: HTTP 502 (attempt 1); retrying',
+      'info: Look for the job the failed create made: HTTP 502 (attempt 1); retrying'
+    ])
+  })
+})
+
+describe('createJob: failures that are neither an answer nor a known network error', () => {
+  it('an unexpected error after the POST left is taken as a lost answer: the POST is not sent again', async () => {
+    const fake = await fakeRepo()
+    const real = new HttpClientTransport('create-test')
+    // Something throws after the request reached the server (a bug, a broken dependency).
+    const breaking: Transport = {
+      async send(request: HttpRequest): Promise<HttpResponse> {
+        const response = await real.send(request)
+        if (request.method === 'POST') throw new TypeError('Cannot read properties of undefined')
+        return response
+      }
+    }
+    const { result, log } = await create(fake.url, {}, { token: fake.token, transport: breaking })
+    expect(posts(fake)).toBe(1)
+    expect(result).toMatchObject({ adopted: true, job: { id: 1 } })
+    expect(log.text()).toContain('The create request failed (TypeError: Cannot read properties of undefined)')
+  })
+
+  it('a transport error of unknown kind (an answer that is not HTTP) is taken as a lost answer: the POST is sent once', async () => {
+    const noMatch = '{"status":"error","error":"no job found"}'
+    const server = await rawServer((socket: Socket) => {
+      const request = server.seen.at(-1)
+      if (request?.method === 'POST') socket.end('NOT HTTP AT ALL\r\n\r\n')
+      else
+        socket.end(
+          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${noMatch.length}\r\nConnection: close\r\n\r\n${noMatch}`
+        )
+    })
+    try {
+      const { error, clock } = await create(server.origin)
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as Error).message).toMatch(
+        /^Creating the LayerCI job failed \(the request failed \(HPE_[A-Z_]+\)\) after the request may/
+      )
+      expect(server.seen.filter((seen) => seen.method === 'POST')).toHaveLength(1)
+      expect(clock.sleeps).toEqual([2000, 4000, 8000])
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -1,0 +1,341 @@
+/**
+ * The layerci flavor's tracker (src/latest-tracker.ts) in the cases the waiter's tests do not
+ * reach: which filters it asks (and stops asking), what it concludes (and refuses to), what it
+ * logs and how it explains a job it cannot tell apart. Against the fake LayerCI, through the
+ * waiter and a FakeClock, or a loopback server for answers the fake never gives.
+ */
+import { describe, expect, it } from '@jest/globals'
+import type { Job } from '../src/api.js'
+import { LayerCiClient } from '../src/client.js'
+import { WaitTimeoutError } from '../src/errors.js'
+import { LatestTracker, type LatestTrackerOptions } from '../src/latest-tracker.js'
+import { HttpClientTransport } from '../src/transport.js'
+import { waitForJob, type WaitResult } from '../src/waiter.js'
+import { FakeClock } from '../__fixtures__/clock.js'
+import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { MemoryLog } from '../__fixtures__/log.js'
+import { httpServer } from '../__fixtures__/servers.js'
+import type { FakeLayerCi, FakeOptions } from '../fake/server.js'
+
+const REPO = 'layerci-example'
+
+async function setup(options: FakeOptions = {}) {
+  const fake = await startFake({ repos: { [REPO]: { owner: 'o', schedule: MANUAL } }, ...options })
+  const clock = new FakeClock()
+  const log = new MemoryLog()
+  const client = new LayerCiClient({
+    apiUrl: fake.url,
+    token: fake.token,
+    flavor: 'layerci',
+    repoName: REPO,
+    deadline: clock.now() + 3_600_000,
+    transport: new HttpClientTransport('latest-tracker-test'),
+    clock,
+    log
+  })
+  return { fake, clock, log, client }
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>
+
+/** Creates our job on main through the API, as the action does. */
+async function create({ client }: Setup): Promise<Job> {
+  const result = await client.post({ branch: 'main', ref: 'c'.repeat(40) })
+  if (result.kind !== 'created') throw new Error('not created')
+  return result.job
+}
+
+/** Waits for `jobId` with a tracker of these options; `steps[i]` runs on the fake at the (i+1)-th sleep. */
+function wait(
+  { fake, clock, log, client }: Setup,
+  jobId: number,
+  options: Omit<LatestTrackerOptions, 'repoName'>,
+  steps: Array<(fake: FakeLayerCi) => void> = [],
+  timeoutMs = 60_000
+): Promise<WaitResult | Error> {
+  clock.onSleep = (index) => steps[index - 1]?.(fake)
+  return waitForJob({
+    jobId,
+    tracker: new LatestTracker(client, jobId, log, { repoName: REPO, ...options }),
+    clock,
+    log,
+    pollIntervalMs: 10_000,
+    deadline: clock.now() + timeoutMs,
+    startedAt: clock.now(),
+    pollFirst: options.created === undefined,
+    onCheck: () => undefined,
+    lastProblem: () => client.lastProblem
+  }).catch((error: unknown) => error as Error)
+}
+
+/** The latest-endpoint queries sent since `from`, without the key. */
+function queries(fake: FakeLayerCi, from = 0): string[] {
+  return fake.requests
+    .slice(from)
+    .filter((r) => r.endpoint === 'latest')
+    .map((r) => new URLSearchParams(Object.entries(r.query).filter(([name]) => name !== 'layertoken')).toString())
+}
+
+const count = (asked: string[], query: string): number => asked.filter((q) => q === query).length
+
+describe('LatestTracker: what it concludes', () => {
+  it('never concludes between two finished statuses that newer jobs both hide', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    const outcome = await wait(s, ours.id, { created: ours }, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'RUNNER_CANCELLED')
+        f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
+        f.addJob(REPO, { calculated_status: 'RUNNER_CANCELLED', branch: 'main' })
+      }
+    ])
+    expect(outcome).toBeInstanceOf(WaitTimeoutError)
+    expect((outcome as Error).message).toContain(
+      'Job 1 has finished, but newer jobs on main (3 (RUNNER_CANCELLED), 2 (FAILURE)) match every filter that could tell FAILURE from RUNNER_CANCELLED for it: the latest endpoint returns only the newest match and cannot address a job by id.'
+    )
+  })
+
+  it('a job id never read: its status established by elimination, the jobs that hid it named', async () => {
+    const s = await setup()
+    s.fake.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' }) // 1, ours
+    s.fake.addJob(REPO, { calculated_status: 'FAILURE', branch: 'dev' }) // 2, newer: hides it everywhere
+    const outcome = await wait(s, 1, { mustExist: true })
+    expect(outcome).toEqual({ job: undefined, status: 'FAILURE', hiddenBy: [expect.objectContaining({ id: 2, branch: 'dev' })] })
+  })
+
+  it('a job that finished with a status the docs do not name, hidden by a newer one of the same: says so, concludes nothing', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    const outcome = await wait(s, ours.id, { created: ours }, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'TIMED_OUT')
+        f.addJob(REPO, { calculated_status: 'TIMED_OUT', branch: 'main' })
+      }
+    ])
+    expect(outcome).toBeInstanceOf(WaitTimeoutError)
+    expect((outcome as Error).message).toContain(
+      'Job 1 has finished with a status the API documentation does not name, and newer jobs on main (2 (TIMED_OUT)) hide it from the filters that would show it.'
+    )
+  })
+
+  it('a job id never read, hidden while in flight: the timeout names the newer jobs, on no branch in particular', async () => {
+    const s = await setup()
+    s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'main' }) // 1, ours
+    s.fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'dev' }) // 2: answers done=true
+    s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'dev' }) // 3: answers NEW
+    const outcome = await wait(s, 1, { mustExist: true })
+    expect(outcome).toBeInstanceOf(WaitTimeoutError)
+    expect((outcome as Error).message).toContain(
+      'Newer jobs (3 (NEW), 2 (SUCCEEDED)) match every filter that could show whether job 1 has finished: the latest endpoint returns only the newest match and cannot address a job by id. Job 1 is told apart once no newer job is in flight.'
+    )
+    // Nothing is known of its status: no line claims one.
+    expect(s.log.matching('status')).toEqual([])
+  })
+
+  it('a job id never read, in flight: no status is claimed while it is not known', async () => {
+    const s = await setup()
+    s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'main' }) // 1, ours
+    s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'dev' }) // 2
+    const outcome = await wait(s, 1, { mustExist: true })
+    expect(outcome).toBeInstanceOf(WaitTimeoutError)
+    expect(s.log.matching('status')).toEqual([])
+  })
+})
+
+describe('LatestTracker: what it asks', () => {
+  it('each filter is asked once its answer is known for good: in-flight statuses in life order, then the finished ones', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    const before = s.fake.requests.length
+    await wait(s, ours.id, { created: ours }, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'RUNNER_CANCELLED')
+        f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
+        f.addJob(REPO, { calculated_status: 'RUNNER_CANCELLED', branch: 'main' })
+      }
+    ])
+    const asked = queries(s.fake, before)
+    // Five polls; each filter is asked at most once, the in-flight ones in life order, NEW once.
+    // All in the first poll after the newer jobs came; after it, every filter is answered for good.
+    expect(asked).toEqual([
+      'branch=main',
+      'done=true&branch=main',
+      'calculated_status=NEW&branch=main',
+      'calculated_status=STARTING_RUNNERS&branch=main',
+      'calculated_status=RUNNING&branch=main',
+      'failed=true&branch=main',
+      'calculated_status=SUCCEEDED&branch=main',
+      'calculated_status=FAILURE&branch=main',
+      'calculated_status=JOB_ERROR&branch=main',
+      'calculated_status=BAD_LAYERFILE&branch=main',
+      'calculated_status=RUNNER_CANCELLED&branch=main',
+      'calculated_status=RUNNER_ERROR&branch=main'
+    ])
+  })
+
+  it('once failed=true excluded the job, neither it nor the failed statuses are asked again', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    s.fake.inject('latest', { kind: 'status', status: 502 }, 1, (r) => r.query.calculated_status === 'SUCCEEDED')
+    const before = s.fake.requests.length
+    // Ours SUCCEEDED, behind a newer SUCCEEDED and a newer RUNNER_CANCELLED: never told apart.
+    const outcome = await wait(s, ours.id, { created: ours }, [
+      (f) => {
+        f.setStatus(REPO, ours.id, 'SUCCEEDED')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+        f.addJob(REPO, { calculated_status: 'RUNNER_CANCELLED', branch: 'main' })
+      }
+    ])
+    expect(outcome).toBeInstanceOf(WaitTimeoutError)
+    const asked = queries(s.fake, before)
+    expect(count(asked, 'failed=true&branch=main')).toBe(1)
+    for (const failed of ['FAILURE', 'JOB_ERROR', 'BAD_LAYERFILE', 'RUNNER_ERROR']) {
+      expect(count(asked, `calculated_status=${failed}&branch=main`)).toBe(0)
+    }
+    expect(s.log.matching('info').filter((line) => line.includes('retrying'))).toEqual([
+      expect.stringMatching(/^info: Identify: HTTP 502 \(attempt 1\); retrying in/)
+    ])
+  })
+
+  it('logs once that a newer job hides ours, however many queries and polls it answers', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    // A newer job stays NEW beside ours: calculated_status=NEW is asked, and answered by it, every poll.
+    s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'main' })
+    await wait(s, ours.id, { created: ours }, [() => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
+    expect(s.clock.sleeps.length).toBeGreaterThanOrEqual(3)
+    const lines = s.log.matching('info').filter((line) => line.includes('Job 2, newer than job 1, is the newest match'))
+    expect(lines).toEqual([
+      'info: Job 2, newer than job 1, is the newest match for branch=main (NEW); telling job 1 apart through other filters.'
+    ])
+  })
+
+  it('a job created in a status the docs do not name counts as finished: only the finished filters are asked', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    s.fake.setStatus(REPO, ours.id, 'QUEUED_ELSEWHERE')
+    s.fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+    const before = s.fake.requests.length
+    await wait(s, ours.id, { created: { ...ours, calculated_status: 'QUEUED_ELSEWHERE' } }, [], 20_000)
+    const asked = queries(s.fake, before)
+    expect(asked[0]).toBe('branch=main')
+    expect(asked[1]).toBe('failed=true&branch=main')
+    expect(asked.some((query) => query.startsWith('done=true') || /calculated_status=(NEW|STARTING_RUNNERS|RUNNING)&/.test(query))).toBe(
+      false
+    )
+  })
+
+  it('an unclear answer ends the poll: nothing more is asked in it, nothing concluded', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    s.fake.setStatus(REPO, ours.id, 'FAILURE')
+    s.fake.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
+    const busy = { kind: 'body', status: 200, body: '{"status":"error","error":"database busy"}' } as const
+    // Poll 1: the broad query is unclear. Poll 2: done=true. Poll 3: NEW. Poll 4: failed=true. Poll 5: FAILURE.
+    const unclear = ['branch=main', 'done=true&branch=main', 'calculated_status=NEW&branch=main', 'failed=true&branch=main']
+    for (const query of unclear) {
+      s.fake.inject(
+        'latest',
+        busy,
+        1,
+        (r) => new URLSearchParams(Object.entries(r.query).filter(([n]) => n !== 'layertoken')).toString() === query
+      )
+    }
+    s.fake.inject('latest', busy, 1, (r) => r.query.calculated_status === 'RUNNER_CANCELLED')
+    const before = s.fake.requests.length
+    const outcome = await wait(s, ours.id, { created: ours }, [], 120_000)
+    const asked = queries(s.fake, before)
+    // Each unclear answer is the last request of its poll (a query a newer job answered for good is not asked again).
+    expect(asked).toEqual([
+      'branch=main',
+      'branch=main',
+      'done=true&branch=main',
+      'done=true&branch=main',
+      'calculated_status=NEW&branch=main',
+      'calculated_status=NEW&branch=main',
+      'calculated_status=STARTING_RUNNERS&branch=main',
+      'calculated_status=RUNNING&branch=main',
+      'failed=true&branch=main',
+      'failed=true&branch=main',
+      'calculated_status=SUCCEEDED&branch=main',
+      'calculated_status=FAILURE&branch=main',
+      'calculated_status=JOB_ERROR&branch=main',
+      'calculated_status=BAD_LAYERFILE&branch=main',
+      'calculated_status=RUNNER_CANCELLED&branch=main',
+      'calculated_status=RUNNER_CANCELLED&branch=main',
+      'calculated_status=RUNNER_ERROR&branch=main'
+    ])
+    expect(outcome).toMatchObject({ status: 'FAILURE', hiddenBy: [expect.objectContaining({ id: 2 })] })
+    expect(s.clock.sleeps).toHaveLength(6)
+  })
+
+  it('once the job was read, a "no match" on its branch does not make it unknown', async () => {
+    const s = await setup()
+    s.fake.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
+    s.fake.inject(
+      'latest',
+      { kind: 'body', status: 200, body: '{"status":"error","error":"no job found"}' },
+      3,
+      (r) => r.query.branch === 'main' && Object.keys(r.query).length === 2
+    )
+    const outcome = await wait(s, 1, { mustExist: true }, [() => undefined, () => undefined, (f) => f.setStatus(REPO, 1, 'SUCCEEDED')])
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED' })
+  })
+
+  it('names the purpose of each query when it is retried: Poll, Status, Identify', async () => {
+    const s = await setup()
+    const ours = await create(s)
+    const fault = { kind: 'status', status: 502 } as const
+    s.fake.inject('latest', fault, 1, (r) => r.query.done === 'true')
+    s.fake.inject('latest', fault, 1, (r) => r.query.calculated_status === 'NEW')
+    s.fake.inject('latest', fault, 1, (r) => r.query.calculated_status === 'STARTING_RUNNERS')
+    s.fake.inject('latest', fault, 1, (r) => r.query.failed === 'true')
+    await wait(s, ours.id, { created: ours }, [
+      (f) => f.addJob(REPO, { calculated_status: 'NEW', branch: 'main' }),
+      (f) => f.setStatus(REPO, ours.id, 'STARTING_RUNNERS'),
+      (f) => {
+        f.setStatus(REPO, ours.id, 'FAILURE')
+        f.setStatus(REPO, 2, 'SUCCEEDED')
+      }
+    ])
+    const retried = s.log
+      .matching('info')
+      .filter((line) => line.includes('retrying'))
+      .map((line) => line.replace(/^info: (\w+): .*$/, '$1'))
+    expect(retried).toEqual(['Poll', 'Status', 'Identify', 'Identify'])
+  })
+})
+
+describe('LatestTracker: the branch', () => {
+  it('keeps asking on the branch it knows when a later answer omits the job branch', async () => {
+    const seen: string[] = []
+    const server = await httpServer((request, response) => {
+      const query = new URL(request.url ?? '/', 'http://x').searchParams
+      query.delete('layertoken')
+      seen.push(query.toString())
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(JSON.stringify({ status: 'ok', job: { id: 1, calculated_status: 'RUNNING', status: 'SEE_RUNNERS' } }))
+    })
+    try {
+      const clock = new FakeClock()
+      const log = new MemoryLog()
+      const client = new LayerCiClient({
+        apiUrl: server.origin,
+        token: 'k',
+        flavor: 'layerci',
+        repoName: REPO,
+        deadline: clock.now() + 60_000,
+        transport: new HttpClientTransport('latest-tracker-test'),
+        clock,
+        log
+      })
+      const created: Job = { id: 1, calculated_status: 'NEW', status: 'NEW', branch: 'main', raw: {} }
+      const tracker = new LatestTracker(client, 1, log, { repoName: REPO, created })
+      await tracker.check()
+      await tracker.check()
+      expect(seen).toEqual(['branch=main', 'branch=main'])
+    } finally {
+      await server.close()
+    }
+  })
+})
