@@ -1,10 +1,10 @@
 /** runCli in-process: the live status line, flag names in messages. */
 import { describe, expect, it } from '@jest/globals'
-import { runCli, type CliIo } from '../src/cli-main.js'
+import { HELP, runCli, type CliIo } from '../src/cli-main.js'
 import { cliDefaults, defaultRepository } from '../src/ci-env.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -182,5 +182,263 @@ describe('CI defaults', () => {
       if (saved === undefined) Reflect.deleteProperty(process.env, 'HTTP_PROXY')
       else process.env.HTTP_PROXY = saved
     }
+  })
+})
+
+describe('runCli exit codes', () => {
+  it('a key refused while polling exits 3 (the API refused), never 4 (timed out)', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    fake.addJob('r', { calculated_status: 'RUNNING' })
+    const clock = new FakeClock()
+    clock.onSleep = () =>
+      fake.inject('latest', { kind: 'body', status: 401, body: JSON.stringify({ status: 'error', error: 'invalid API key' }) }, 100)
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false, clock)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--job-id', '1', '--timeout', '10m'], plain)).toBe(3)
+    expect(plain.err.join('')).toContain('layerci-run: error: The LayerCI API key was refused (HTTP 401: invalid API key).')
+  })
+
+  it('a job that does not end before the timeout exits 4', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    fake.addJob('r', { calculated_status: 'RUNNING' })
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--job-id', '1', '--timeout', '30s'], plain)).toBe(4)
+    expect(plain.err.join('')).toContain('layerci-run: error: Timed out after 30s waiting for LayerCI job 1')
+  })
+})
+
+describe('runCli in-process: flags, output, exit codes', () => {
+  const BASE = ['--ref', 'abc1234', '--branch', 'main']
+  async function fakeRepo() {
+    return startFake({ repos: { r: { schedule: MANUAL } } })
+  }
+
+  it('--help prints the help on stdout and exits 0; --version prints the version', async () => {
+    const help = io({}, false)
+    expect(await runCli(['--help'], help)).toBe(0)
+    expect(help.out.join('')).toBe(HELP)
+    expect(help.err).toEqual([])
+    const version = io({}, false)
+    expect(await runCli(['--version'], version)).toBe(0)
+    expect(version.out.join('')).toMatch(/^layerci-run \d+\.\d+\.\d+\n$/)
+  })
+
+  it('an unknown flag: exit 2, the error and a pointer to --help, redacted', async () => {
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['--k3y-value'], plain)).toBe(2)
+    const text = plain.err.join('')
+    expect(text).toMatch(/^layerci-run: error: .*Unknown option '--\*\*\*'.*\nRun layerci-run --help for usage\.\n$/)
+    expect(text).not.toContain('k3y-value')
+  })
+
+  it('a positional argument is refused with exit 2', async () => {
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['extra'], plain)).toBe(2)
+    expect(plain.err.join('')).toContain('Run layerci-run --help for usage.')
+  })
+
+  it('--token is refused, whatever its value, with exit 2', async () => {
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['--token', 'abc', '--repository', 'r'], plain)).toBe(2)
+    expect(plain.err.join('')).toBe(
+      'layerci-run: error: --token is not accepted (flags show in process lists): set the LAYERCI_TOKEN environment variable instead.\n'
+    )
+  })
+
+  it('no key, or a key of white space: exit 2 naming the variable', async () => {
+    for (const env of [{}, { LAYERCI_TOKEN: ' \n' }] as Array<Record<string, string>>) {
+      const plain = io(env, false)
+      expect(await runCli(['--repository', 'r'], plain)).toBe(2)
+      expect(plain.err.join('')).toBe(
+        'layerci-run: error: LAYERCI_TOKEN is not set: export the LayerCI API key in the LAYERCI_TOKEN environment variable.\n'
+      )
+    }
+  })
+
+  it('a flag given an empty or blank value is refused, naming it; a value with spaces around is not blank', async () => {
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['--repository', 'r', '--checkpoint', ' '], plain)).toBe(2)
+    expect(plain.err.join('')).toBe(
+      'layerci-run: error: --checkpoint was given an empty value (an unset variable?): give it a value, or leave the flag out for its default.\n'
+    )
+  })
+
+  it('passes every flag to the create as its input', async () => {
+    const fake = await fakeRepo()
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    const code = await runCli(
+      [
+        '--repository',
+        'octo/r',
+        '--api-url',
+        fake.url,
+        '--api-flavor',
+        'layerci',
+        '--ref',
+        'abc1234',
+        '--branch',
+        'dev',
+        '--checkpoint',
+        'deploy',
+        '--accept-buttons',
+        '--extra',
+        'x=1',
+        '--no-wait',
+        '--timeout',
+        '5m',
+        '--poll-interval',
+        '3s',
+        '--succeed-on',
+        'SUCCEEDED'
+      ],
+      plain
+    )
+    expect(code).toBe(0)
+    expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({
+      branch: 'dev',
+      ref: 'abc1234',
+      accept_buttons: 'true',
+      skip_no_further_than: 'deploy',
+      extra: 'x=1'
+    })
+  })
+
+  it('--no-wait prints the id alone on stdout, and says it does not wait', async () => {
+    const fake = await fakeRepo()
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--no-wait', ...BASE], plain)).toBe(0)
+    expect(plain.out).toEqual(['1\n'])
+    expect(plain.err.join('')).toContain('Created LayerCI job 1; not waiting (--no-wait).\n')
+  })
+
+  it('--no-wait --json prints the job object instead of the id', async () => {
+    const fake = await fakeRepo()
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--no-wait', '--json', ...BASE], plain)).toBe(0)
+    expect(plain.out).toHaveLength(1)
+    expect(JSON.parse(plain.out[0] ?? '')).toMatchObject({ id: 1, calculated_status: 'NEW' })
+  })
+
+  it('a job that passes: one line naming it, and --json prints the job; without --json stdout stays empty', async () => {
+    const fake = await fakeRepo()
+    fake.addJob('r', { calculated_status: 'SUCCEEDED' })
+    const withJson = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(await runCli(['--repository', 'octo/r', '--api-url', fake.url, '--job-id', '1', '--json'], withJson)).toBe(0)
+    expect(withJson.err.join('')).toContain(`LayerCI job 1 SUCCEEDED: ${fake.url}/jobs/github/octo/r/1\n`)
+    expect(withJson.out).toHaveLength(1)
+    expect(withJson.out[0]).toMatch(/^\{"repository_name":"r","id":1,.*\}\n$/)
+    const without = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--job-id', '1'], without)).toBe(0)
+    expect(without.out).toEqual([])
+    expect(without.err.join('')).toContain('LayerCI job 1 SUCCEEDED\n')
+  })
+
+  it('a status passed by --succeed-on: the line says it was counted as success', async () => {
+    const fake = await fakeRepo()
+    fake.addJob('r', { calculated_status: 'RUNNER_CANCELLED' })
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(
+      await runCli(['--repository', 'r', '--api-url', fake.url, '--job-id', '1', '--succeed-on', 'SUCCEEDED,RUNNER_CANCELLED'], plain)
+    ).toBe(0)
+    expect(plain.err.join('')).toContain('LayerCI job 1 RUNNER_CANCELLED (RUNNER_CANCELLED counted as success by --succeed-on)\n')
+  })
+
+  it('a failed job: exit 1, the error line, and --json still prints the job', async () => {
+    const fake = await fakeRepo()
+    fake.addJob('r', { calculated_status: 'FAILURE' })
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--job-id', '1', '--json'], plain)).toBe(1)
+    expect(plain.err.join('')).toContain('layerci-run: error: LayerCI job 1 finished FAILURE\n')
+    expect(JSON.parse(plain.out[0] ?? '')).toMatchObject({ id: 1, calculated_status: 'FAILURE' })
+  })
+
+  it('warnings and notes carry the prefix; a phase is one line ending in an ellipsis', async () => {
+    const fake = await startFake({ dialect: 'webappio', repos: { r: { schedule: MANUAL } } })
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false)
+    await runCli(
+      ['--repository', 'r', '--api-url', fake.url, '--api-flavor', 'webappio', '--no-wait', '--checkpoint', 'deploy', ...BASE],
+      plain
+    )
+    const lines = plain.err.join('').split('\n')
+    expect(lines).toContain('Create a LayerCI job for r…')
+    expect(lines).toContain(
+      'layerci-run: note: The later LayerCI/webapp.io API no longer documents skip_no_further_than; "checkpoint" is sent as skip_no_further_than anyway.'
+    )
+  })
+
+  it('debug lines only with LAYERCI_DEBUG=1 or RUNNER_DEBUG=1', async () => {
+    const fake = await fakeRepo()
+    for (const [env, shown] of [
+      [{}, false],
+      [{ LAYERCI_DEBUG: '1' }, true],
+      [{ RUNNER_DEBUG: '1' }, true],
+      [{ LAYERCI_DEBUG: '0' }, false]
+    ] as const) {
+      const plain = io({ LAYERCI_TOKEN: fake.token, ...env }, false)
+      await runCli(['--repository', 'r', '--api-url', fake.url, '--no-wait', ...BASE], plain)
+      expect(plain.err.join('').includes('debug: GET /api/v1/run/r/latest?layertoken=*** -> HTTP 200')).toBe(shown)
+    }
+  })
+
+  it('without a terminal, each status is a line of its own, with no control sequence', async () => {
+    const fake = await fakeRepo()
+    const clock = new FakeClock()
+    clock.onSleep = (index) => fake.setStatus('r', 1, index === 1 ? 'RUNNING' : 'SUCCEEDED')
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false, clock)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, ...BASE], plain)).toBe(0)
+    const text = plain.err.join('')
+    expect(text).not.toContain('\u001b')
+    expect(text).toMatch(/\nJob 1: NEW after \d+s\nJob 1: RUNNING after \d+s\nJob 1: SUCCEEDED after \d+s\n/)
+  })
+
+  it('on a terminal, a plain line first clears the status line, then the status line is drawn again; the end leaves a newline', async () => {
+    const fake = await fakeRepo()
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus('r', 1, 'SUCCEEDED')
+    const terminal = io({ LAYERCI_TOKEN: fake.token }, true, clock)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, ...BASE], terminal)).toBe(0)
+    const text = terminal.err.join('')
+    expect(text).toContain('\r\u001b[2KJob 1: NEW · ')
+    expect(text).toContain('\r\u001b[2KJob 1: SUCCEEDED · ')
+    // The status line is closed with a newline before the final line, which is never drawn over.
+    expect(text).toMatch(/Job 1: SUCCEEDED · \d+s elapsed\nLayerCI job 1 SUCCEEDED: \S+\n$/)
+    expect(terminal.err.at(-1)).toMatch(/^LayerCI job 1 SUCCEEDED: \S+\n$/)
+  })
+
+  it('inside GitHub Actions, an event payload that is not JSON fails with exit 2 before any request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerci-event-'))
+    writeFileSync(join(dir, 'event.json'), '{not json')
+    const fake = await fakeRepo()
+    const plain = io({ LAYERCI_TOKEN: fake.token, GITHUB_ACTIONS: 'true', GITHUB_EVENT_PATH: join(dir, 'event.json') }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, ...BASE], plain)).toBe(2)
+    expect(plain.err.join('')).toContain(`GITHUB_EVENT_PATH names ${join(dir, 'event.json')}, which is not a JSON event payload`)
+    expect(fake.requests).toHaveLength(0)
+    const outside = io({ LAYERCI_TOKEN: fake.token, GITHUB_EVENT_PATH: join(dir, 'event.json') }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--no-wait', ...BASE], outside)).toBe(0)
+  })
+
+  it('the repository defaults to the CI variables', async () => {
+    const fake = await fakeRepo()
+    const plain = io({ LAYERCI_TOKEN: fake.token, GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'octo/r' }, false)
+    expect(await runCli(['--api-url', fake.url, '--no-wait', ...BASE], plain)).toBe(0)
+    expect(fake.count('create')).toBe(1)
+  })
+
+  it('messages name flags: a refused --job-id together with --no-wait', async () => {
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['--repository', 'r', '--job-id', '5', '--no-wait'], plain)).toBe(2)
+    expect(plain.err.join('')).toBe('layerci-run: error: --job-id cannot be used with --no-wait: an existing job can only be waited for\n')
+  })
+
+  it('messages name flags: --accept-buttons given a bad value is impossible, --api-flavor names its value', async () => {
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['--repository', 'r', '--api-flavor', 'gitlab'], plain)).toBe(2)
+    expect(plain.err.join('')).toBe('layerci-run: error: --api-flavor must be auto, layerci or webappio, not "gitlab"\n')
+  })
+
+  it('an auto flavor names the other one as a flag with its value', async () => {
+    const fake = await fakeRepo()
+    const plain = io({ LAYERCI_TOKEN: 'wrong-key-1' }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, ...BASE], plain)).toBe(3)
+    expect(plain.err.join('')).toContain('set --api-flavor webappio.')
   })
 })

@@ -536,3 +536,209 @@ describe('LayerCiClient over HTTP', () => {
     })
   })
 })
+
+describe('LayerCiClient: what a read answer means', () => {
+  it('retries HTTP 408 (the server timed out waiting): never fatal', async () => {
+    const { client, transport, log } = setup([json(408, { status: 'error', error: 'request timeout' }), ok(3)])
+    await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 3 } })
+    expect(transport.requests).toHaveLength(2)
+    expect(log.matching('info')).toEqual(['info: Poll: HTTP 408 (attempt 1); retrying in 0.8s'])
+  })
+
+  it.each([400, 409, 410, 422])(
+    'HTTP %d with an error text the API does not explain is fatal at once, never "no match yet"',
+    async (status) => {
+      const { client, transport } = setup([json(status, { status: 'error', error: 'something odd happened' }), ok(1)])
+      await expect(client.latest({})).rejects.toThrow(new ApiError(`LayerCI answered HTTP ${status}: something odd happened`))
+      expect(transport.requests).toHaveLength(1)
+    }
+  )
+
+  it('HTTP 4xx with an "ok" answer is fatal at once', async () => {
+    const { client, transport } = setup([json(400, { status: 'ok', job: job(1, 'SUCCEEDED') }), ok(1)])
+    await expect(client.latest({})).rejects.toThrow(new ApiError('LayerCI answered HTTP 400 to a read request'))
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('an error text it does not explain, with HTTP 200 or 404, is unclear: nothing is concluded, and it is the last problem', async () => {
+    const { client, transport } = setup([
+      json(200, { status: 'error', error: 'something odd happened' }),
+      json(404, { status: 'error', error: 'something odd happened' })
+    ])
+    await expect(client.latest({}, 'Poll')).resolves.toEqual({
+      kind: 'unclear',
+      problem: 'Poll: LayerCI answered "something odd happened"'
+    })
+    await expect(client.latest({}, 'Poll')).resolves.toEqual({
+      kind: 'unclear',
+      problem: 'Poll: LayerCI answered "something odd happened"'
+    })
+    expect(client.lastProblem).toBe('Poll: LayerCI answered "something odd happened"')
+    expect(transport.requests).toHaveLength(2)
+  })
+
+  it('an "ok" answer without a job is unclear, and the last problem says so', async () => {
+    const { client } = setup([json(200, { status: 'ok' })])
+    await expect(client.latest({}, 'Poll')).resolves.toEqual({ kind: 'unclear', problem: 'Poll: LayerCI answered "ok" without a job' })
+    expect(client.lastProblem).toBe('Poll: LayerCI answered "ok" without a job')
+  })
+
+  it('a 2xx page that is not the API is retried, a 4xx one is fatal naming api-url', async () => {
+    const page = { statusCode: 200, headers: {}, body: '<html>login</html>' }
+    const retried = setup([page, ok(2)])
+    await expect(retried.client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 2 } })
+    const fatal = setup([{ statusCode: 400, headers: {}, body: '<html>bad</html>' }, ok(2)])
+    await expect(fatal.client.latest({})).rejects.toThrow(
+      new ApiError(
+        'https://layer.example.com/prefix answered HTTP 400 with an HTML page, not the API. Check "api-url": it must be the LayerCI API\'s base URL.'
+      )
+    )
+    expect(fatal.transport.requests).toHaveLength(1)
+  })
+
+  it('HTTP 401 without an API error text names no text', async () => {
+    const { client } = setup([{ statusCode: 401, headers: {}, body: 'Unauthorized' }])
+    await expect(client.latest({})).rejects.toThrow(
+      new ApiError('The LayerCI API key was refused (HTTP 401). Check "token": it must be a LayerCI API key with access to web app.')
+    )
+  })
+
+  it('HTTP 403 with an "ok" answer names no text either', async () => {
+    const { client } = setup([json(403, { status: 'ok', job: job(1, 'NEW') })])
+    await expect(client.latest({})).rejects.toThrow(
+      new ApiError('The LayerCI API key was refused (HTTP 403). Check "token": it must be a LayerCI API key with access to web app.')
+    )
+  })
+
+  it('an answer ends the last problem: a later timeout names only a current one', async () => {
+    const { client } = setup([json(503, {}), ok(1)])
+    await client.latest({}, 'Poll')
+    expect(client.lastProblem).toBeUndefined()
+  })
+
+  it('"no job found" after a retried fault ends the last problem too', async () => {
+    const { client } = setup([json(503, {}), json(200, { status: 'error', error: 'no job found' })])
+    const outcome = client.latest({}, 'Look for it')
+    await expect(outcome).resolves.toEqual({ kind: 'none' })
+    expect(client.lastProblem).toBeUndefined()
+  })
+})
+
+describe('LayerCiClient: a create that failed in an unexpected way', () => {
+  it('an unexpected error while sending the create is taken as "may have reached the server": never re-sent', async () => {
+    const { client, transport } = setup([
+      (): never => {
+        throw new TypeError('something unexpected in the transport')
+      },
+      json(200, { status: 'ok', job: job(9, 'NEW') })
+    ])
+    await expect(client.post({})).resolves.toEqual({ kind: 'ambiguous', reason: 'TypeError: something unexpected in the transport' })
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('an unexpected error during a read is retried', async () => {
+    const { client, transport } = setup([
+      (): never => {
+        throw new TypeError('something unexpected in the transport')
+      },
+      ok(4)
+    ])
+    await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 4 } })
+    expect(transport.requests).toHaveLength(2)
+  })
+
+  it('an "ok" answer to the create without a job may have created one: never re-sent', async () => {
+    const { client, transport } = setup([json(200, { status: 'ok' }), json(200, { status: 'ok', job: job(9, 'NEW') })])
+    await expect(client.post({})).resolves.toEqual({ kind: 'ambiguous', reason: 'HTTP 200 without a job in the answer' })
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('an error text naming the key or the repository with HTTP 200 is a refusal or an unknown repository', async () => {
+    const refused = setup([json(200, { status: 'error', error: 'Invalid API key' })])
+    await expect(refused.client.post({})).rejects.toThrow(
+      new ApiError(
+        'The LayerCI API key was refused (HTTP 200: Invalid API key). Check "token": it must be a LayerCI API key with access to web app.'
+      )
+    )
+    const unknown = setup([json(200, { status: 'error', error: 'unknown repository' })])
+    await expect(unknown.client.post({})).rejects.toThrow(
+      new ApiError('Repository "web app" was not found for this API key (HTTP 200: unknown repository).')
+    )
+  })
+
+  it('HTTP 4xx without an API text says that none was given', async () => {
+    const { client } = setup([{ statusCode: 422, headers: {}, body: 'nope' }])
+    await expect(client.post({})).rejects.toThrow(new ApiError('LayerCI refused to create the job (HTTP 422): no explanation given'))
+  })
+
+  it('a created job comes back without a URL when the API gave none', async () => {
+    const { client } = setup([json(200, { status: 'ok', job: job(9, 'NEW') })])
+    const result = await client.post({})
+    expect(result).toMatchObject({ kind: 'created', job: { id: 9 } })
+    expect(result).not.toHaveProperty('url')
+  })
+})
+
+describe('LayerCiClient: Retry-After against the deadline', () => {
+  /** The time from the start to each request, and the total slept. */
+  function timed(script: Scripted[], deadlineMs: number) {
+    const context = setup(script, { deadlineMs })
+    const start = context.clock.now()
+    const at: number[] = []
+    const original = context.transport.send.bind(context.transport)
+    context.transport.send = (request) => {
+      at.push(context.clock.now() - start)
+      return original(request)
+    }
+    return { ...context, at, slept: () => context.clock.sleeps.reduce((a, b) => a + b, 0) }
+  }
+
+  it('waits a Retry-After that ends just before the last moment a retry can start', async () => {
+    // Deadline 60 s: the last retry starts at 59 s at the latest; 58.9 s leaves room for one.
+    const { client, at, slept } = timed([json(429, {}, { 'retry-after': '58' }), ok(1)], 60_000)
+    await expect(client.latest({})).resolves.toMatchObject({ kind: 'job' })
+    expect(at).toEqual([0, 58_000])
+    expect(slept()).toBe(58_000)
+  })
+
+  it('gives up at once on a Retry-After that ends at the last moment or later: no sleep at all', async () => {
+    for (const seconds of ['59', '60', '61']) {
+      const { client, clock, transport } = timed([json(503, {}, { 'retry-after': seconds }), ok(1)], 60_000)
+      const error = await client.latest({}, 'Poll').catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(DeadlineError)
+      expect(clock.sleeps).toEqual([])
+      expect(transport.requests).toHaveLength(1)
+    }
+  })
+
+  it('the create: a Retry-After past the last moment fails at once, naming the time asked and the time left', async () => {
+    const { client, clock } = timed([json(429, {}, { 'retry-after': '59' }), ok(1)], 60_000)
+    await expect(client.post({})).rejects.toThrow(
+      new ApiError(
+        'LayerCI answered HTTP 429 and asked to wait 59s before sending the create request again, longer than the 1m00s left before the timeout: no job was created, as HTTP 429 means the server did not act on the request.'
+      )
+    )
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('never sleeps past the deadline, however the Retry-After answers follow each other', async () => {
+    const script = Array.from({ length: 6 }, () => json(503, {}, { 'retry-after': '20' }))
+    const { client, clock, slept } = timed(script, 60_000)
+    const error = await client.latest({}, 'Poll').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(slept()).toBeLessThanOrEqual(60_000)
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBeLessThanOrEqual(60_000)
+  })
+
+  it('a Retry-After shorter than the back-off does not shorten it', async () => {
+    const { client, clock } = timed([json(503, {}), json(503, {}, { 'retry-after': '1' }), ok(1)], 600_000)
+    await client.latest({})
+    expect(clock.sleeps).toEqual([750, 1500])
+  })
+
+  it('a Retry-After on another status (500) is not honoured', async () => {
+    const { client, clock } = timed([json(500, {}, { 'retry-after': '40' }), ok(1)], 600_000)
+    await client.latest({})
+    expect(clock.sleeps).toEqual([750])
+  })
+})

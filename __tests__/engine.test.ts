@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { runEngine } from '../src/engine.js'
 import { ApiError, JobFailedError, WaitTimeoutError } from '../src/errors.js'
 import { RunState } from '../src/report.js'
+import { interruptMessage } from '../src/interrupt.js'
 import { systemClock } from '../src/clock.js'
 import { HttpClientTransport } from '../src/transport.js'
 import type { Settings } from '../src/settings.js'
@@ -369,5 +370,155 @@ describe('engine: transient faults while waiting', () => {
     expect(retries).toHaveLength(20)
     expect(result.log.matching('warning')).toHaveLength(0)
     expect(fake.count('create')).toBe(1)
+  })
+})
+
+describe('engine: an error while polling is never a timeout', () => {
+  const refusedBody = JSON.stringify({ status: 'error', error: 'invalid API key' })
+  const unknownBody = JSON.stringify({ status: 'error', error: `repository ${REPO} not found` })
+
+  it.each([
+    ['a refused key', 401, refusedBody, /^The LayerCI API key was refused \(HTTP 401: invalid API key\)/],
+    ['an unknown repository', 404, unknownBody, /^Repository "layerci-example" was not found for this API key \(HTTP 404: /],
+    ['an unexplained 4xx', 422, JSON.stringify({ status: 'error', error: 'odd' }), /^LayerCI answered HTTP 422: odd$/]
+  ])('%s during the wait for a created job fails at once as an API error', async (_, status, body, message) => {
+    const fake = await fakeWith()
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.inject('latest', { kind: 'body', status, body }, 100)
+    }
+    const result = await run(fake, { timeoutMs: 600_000 }, clock)
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect(result.error).not.toBeInstanceOf(WaitTimeoutError)
+    expect((result.error as ApiError).exitCode).toBe(3)
+    expect((result.error as Error).message).toMatch(message)
+    expect(result.clock.now() - Date.UTC(2026, 0, 1)).toBeLessThan(600_000)
+    expect(result.state.jobId).toBe(1)
+  })
+
+  it('a refused key while waiting for a job id fails at once as an API error', async () => {
+    const fake = await fakeWith()
+    fake.addJob(REPO, { calculated_status: 'RUNNING' })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 2) fake.inject('latest', { kind: 'body', status: 403, body: refusedBody }, 100)
+    }
+    const result = await run(fake, { jobId: 1, timeoutMs: 600_000 }, clock)
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as ApiError).exitCode).toBe(3)
+    expect(clock.sleeps).toHaveLength(2)
+  })
+
+  it('the webappio flavor: a refused key while searching fails at once as an API error', async () => {
+    const fake = await startFake({ dialect: 'webappio', repos: { [REPO]: { owner: 'fake-owner', schedule: MANUAL } } })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.inject('search', { kind: 'body', status: 401, body: refusedBody }, 100)
+    }
+    const result = await run(fake, { flavor: 'webappio', timeoutMs: 600_000 }, clock)
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as ApiError).exitCode).toBe(3)
+  })
+})
+
+describe('engine: the create, as the rest of the run sees it', () => {
+  it('an interrupt while the create is under way says a job may exist; once created, it names the job', async () => {
+    const fake = await fakeWith()
+    const clock = new FakeClock()
+    const state = new RunState(clock.now())
+    const said: string[] = []
+    fake.beforeAnswer = (request) => {
+      if (request.endpoint === 'create' || request.endpoint === 'latest')
+        said.push(`${request.endpoint}: ${interruptMessage(state, 'SIGINT')}`)
+    }
+    await runEngine({
+      settings: settingsFor(fake.url, { token: fake.token, wait: false }),
+      log: new MemoryLog(),
+      clock,
+      transport: new HttpClientTransport('test'),
+      state,
+      onUpdate: () => undefined
+    })
+    expect(said).toEqual([
+      'latest: Interrupted by SIGINT before any LayerCI job was created.',
+      'create: Interrupted by SIGINT while the job was being created: a LayerCI job may have been created and keeps running.'
+    ])
+    expect(interruptMessage(state, 'SIGTERM')).toBe(
+      'Interrupted by SIGTERM. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at https://layerci.com/jobs/github/fake-owner/layerci-example/1.'
+    )
+  })
+
+  it('a create that fails leaves no "being created" behind', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 500 })
+    const clock = new FakeClock()
+    const state = new RunState(clock.now())
+    await runEngine({
+      settings: settingsFor(fake.url, { token: fake.token }),
+      log: new MemoryLog(),
+      clock,
+      transport: new HttpClientTransport('test'),
+      state,
+      onUpdate: () => undefined
+    }).catch(() => undefined)
+    expect(interruptMessage(state, 'SIGINT')).toBe('Interrupted by SIGINT before any LayerCI job was created.')
+  })
+
+  it('says where the new job is, or that no URL was given', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'body', body: JSON.stringify({ status: 'ok', job: { id: 1, calculated_status: 'NEW' } }) })
+    const result = await run(fake, { wait: false, owner: undefined })
+    expect(result.log.matching('info')).toContain('info: Created LayerCI job 1: (no URL given)')
+    expect(result.state.url).toBeUndefined()
+  })
+
+  it('times out before the create is confirmed: says so, with the last problem, and that no job was created', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 503 }, 100)
+    const result = await run(fake, { timeoutMs: 20_000 })
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    expect((result.error as Error).message).toBe(
+      'Timed out after 20s before LayerCI confirmed a new job. Last problem: Create: HTTP 503. No job was created.'
+    )
+  })
+
+  it('times out while looking for the job a lost create made: says a job may have been created, and where to look', async () => {
+    const fake = await fakeWith()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const result = await run(fake, { timeoutMs: 5_000 })
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    expect((result.error as Error).message).toBe(
+      `Timed out after 2s before LayerCI confirmed a new job. Last problem: Create: HTTP 502. A job may have been created: check layerci-example on ${fake.url} before running again.`
+    )
+  })
+
+  it('a status passed by succeed-on other than SUCCEEDED: a notice says it was counted as success', async () => {
+    const fake = await fakeWith()
+    fake.addJob(REPO, { calculated_status: 'RUNNER_CANCELLED' })
+    const result = await run(fake, { jobId: 1, succeedOn: ['SUCCEEDED', 'RUNNER_CANCELLED'] })
+    expect(result.verdict).toBe('passed')
+    expect(result.log.matching('notice')).toEqual(['notice: RUNNER_CANCELLED counted as success by "succeed-on".'])
+    const succeeded = await fakeWith()
+    succeeded.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const plain = await run(succeeded, { jobId: 1, succeedOn: ['SUCCEEDED', 'RUNNER_CANCELLED'] })
+    expect(plain.log.matching('notice')).toEqual([])
+  })
+
+  it('a job id: the URL is known before the first poll, the outputs are told, and the job is waited for', async () => {
+    const fake = await fakeWith()
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const clock = new FakeClock()
+    const state = new RunState(clock.now())
+    const urls: Array<string | undefined> = []
+    await runEngine({
+      settings: settingsFor(fake.url, { token: fake.token, jobId: 1 }),
+      log: new MemoryLog(),
+      clock,
+      transport: new HttpClientTransport('test'),
+      state,
+      onUpdate: () => urls.push(state.url)
+    })
+    expect(urls[0]).toBe(`${fake.url}/jobs/github/fake-owner/layerci-example/1`)
+    expect(state.jobId).toBe(1)
   })
 })

@@ -291,3 +291,148 @@ describe('run (the action), the runner files', () => {
     expect(coreFake.outputs.get('calculated-status')).toBe('SUCCEEDED')
   })
 })
+
+describe('run (the action), the job summary is HTML', () => {
+  it('escapes HTML that the API put in a string: it is shown as text, never rendered', async () => {
+    const { fake, clock } = await setup({ wait: 'false' })
+    fake.inject('create', {
+      kind: 'body',
+      status: 200,
+      body: JSON.stringify({
+        status: 'ok',
+        job: { id: 1, calculated_status: 'NEW<img src=x onerror=alert(1)>', status: '<b>NEW</b>', branch: '<script>x</script>' },
+        url: 'https://layerci.com/jobs/1"><script>alert(1)</script>'
+      })
+    })
+    await run({ clock, defaults })
+    const summary = coreFake.summaryWrites[0] ?? ''
+    expect(summary).toContain('&lt;script&gt;x&lt;/script&gt;')
+    expect(summary).toContain('&lt;b&gt;NEW&lt;/b&gt;')
+    expect(summary).toContain('NEW&lt;img src=x onerror=alert(1)&gt;')
+    expect(summary).toContain('<a href=\\"https://layerci.com/jobs/1&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\">1</a>')
+    expect(summary).not.toMatch(/<(script|img|b)\b/)
+  })
+})
+
+describe('run (the action), how it ends', () => {
+  it('passes with one info line naming the job, its status and URL; each output is written once per value', async () => {
+    const { fake, clock } = await setup()
+    coreFake.setOutput.mockClear()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.setStatus(REPO, 1, 'RUNNING')
+      if (index === 3) fake.setStatus(REPO, 1, 'SUCCEEDED')
+    }
+    await run({ clock, defaults })
+    expect(coreFake.printed).toContain(`LayerCI job 1 SUCCEEDED: https://layerci.com/jobs/github/octo/${REPO}/1`)
+    const names = coreFake.setOutput.mock.calls.map(([name]) => name)
+    expect(names.filter((name) => name === 'job-id')).toHaveLength(1)
+    expect(names.filter((name) => name === 'calculated-status')).toHaveLength(3)
+  })
+
+  it('wait: false says it does not wait, and the summary says the job was created', async () => {
+    const { clock } = await setup({ wait: 'false' })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed).toContain('Not waiting for job 1 ("wait: false").')
+    expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: created')
+  })
+
+  it('a timeout: the summary says "timed out", the annotation is titled LayerCI', async () => {
+    const { clock } = await setup({ timeout: '30s' })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBe(1)
+    expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: timed out')
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+      expect.stringMatching(/^::error title=LayerCI::Timed out after 30s waiting for LayerCI job 1 /)
+    ])
+  })
+
+  it('an API error once the job exists: the summary says "failed", and the outputs known are set', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = () =>
+      fake.inject('latest', { kind: 'body', status: 401, body: JSON.stringify({ status: 'error', error: 'invalid API key' }) }, 100)
+    await run({ clock, defaults })
+    expect(process.exitCode).toBe(1)
+    expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: failed')
+    expect(coreFake.outputs.get('job-id')).toBe('1')
+  })
+
+  it("an error that is not the run's own is reported by its message, its stack only at debug level", async () => {
+    const { clock } = await setup()
+    await run({
+      clock,
+      defaults: () => {
+        throw new Error('the event cannot be read')
+      }
+    })
+    expect(process.exitCode).toBe(1)
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual(['::error title=LayerCI::the event cannot be read'])
+    expect(coreFake.printed.some((line) => line.startsWith('::debug::Error: the event cannot be read\\n    at '))).toBe(true)
+  })
+
+  it("the run's own errors print no stack", async () => {
+    const { clock } = await setup({ timeout: 'forever' })
+    await run({ clock, defaults })
+    expect(coreFake.printed.filter((line) => line.startsWith('::debug::') && line.includes('    at '))).toEqual([])
+  })
+
+  it('outputs that keep failing cost one warning in all', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    coreFake.setOutput.mockImplementation(() => {
+      throw new Error('ENOSPC: no space left on device')
+    })
+    try {
+      await run({ clock, defaults })
+    } finally {
+      coreFake.setOutput.mockImplementation((name, value) => void coreFake.outputs.set(name, String(value)))
+    }
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed.filter((line) => line.startsWith('::warning'))).toEqual([
+      "::warning::Could not write the step's outputs: ENOSPC: no space left on device"
+    ])
+  })
+
+  it('a summary that cannot be written costs a warning, never the result', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    coreFake.summary.write.mockImplementationOnce(() => Promise.reject(new Error('EACCES: permission denied')))
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed.filter((line) => line.startsWith('::warning'))).toEqual([
+      '::warning::Could not write the job summary: EACCES: permission denied'
+    ])
+  })
+
+  it('the summary: a level-3 heading, the table with its header row, and the runners under a level-4 heading', async () => {
+    const fake = await startFake({ dialect: 'webappio', repos: { [REPO]: { owner: 'octo', schedule: MANUAL } } })
+    coreFake.setInputs({ token: fake.token, repository: `octo/${REPO}`, 'api-url': fake.url, 'api-flavor': 'webappio' })
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    coreFake.summary.addHeading.mockClear()
+    await run({ clock, defaults })
+    expect(coreFake.summary.addHeading.mock.calls).toEqual([
+      ['LayerCI job 1: SUCCEEDED', 3],
+      ['Runners', 4]
+    ])
+    expect(coreFake.summaryWrites[0]).toContain(
+      '[[{"data":"Job","header":true},{"data":"Calculated status","header":true},{"data":"Status","header":true},{"data":"Branch","header":true},{"data":"Commit","header":true},{"data":"Duration","header":true}],["<a href=\\"https://webapp.io/jobs/github/octo/layerci-example/1\\">1</a>","SUCCEEDED","SEE_RUNNERS","main","abcdef123456","'
+    )
+    expect(coreFake.summaryWrites[0]).toContain('[[{"data":"Runner","header":true},')
+  })
+
+  it('a key given with a trailing newline is masked trimmed, and redacted from every line', async () => {
+    const { fake, clock } = await setup({ wait: 'false' })
+    coreFake.setInputs({ ...coreFake.inputs, token: `${fake.token}\n` })
+    fake.inject('create', {
+      kind: 'body',
+      status: 200,
+      body: JSON.stringify({ status: 'ok', job: { id: 1, calculated_status: 'NEW', branch: `b-${fake.token}` } })
+    })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    const masks = coreFake.printed.filter((line) => line.startsWith('::add-mask::'))
+    expect(masks).toContain(`::add-mask::${fake.token}`)
+    expect(coreFake.outputs.get('branch')).toBe('b-***')
+  })
+})

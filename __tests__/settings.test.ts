@@ -227,6 +227,185 @@ describe('parseSettings', () => {
   })
 })
 
+describe('parseSettings: job-id', () => {
+  it.each(['1', '9', '10', '42', '1234567', '100000000000000', '999999999999999'])(
+    'accepts job id %s (any length up to 15 digits)',
+    (id) => {
+      expect(parseSettings({ ...base, 'job-id': id }, noDefaults).jobId).toBe(Number(id))
+    }
+  )
+
+  it.each(['0', '01', '-1', '1.5', '1e3', ' 1 2', 'x1', '1000000000000000', '9'.repeat(16)])('refuses job id %j', (id) => {
+    expect(errorOf({ ...base, 'job-id': id })).toBe(`Input "job-id" must be a positive whole number (a LayerCI job id), not "${id.trim()}"`)
+  })
+})
+
+describe('parseSettings: what each input accepts, at its edges', () => {
+  it.each(['true', 'True', 'TRUE'])('%s is true', (value) => {
+    expect(parseSettings({ ...base, 'accept-buttons': value, wait: value }, noDefaults)).toMatchObject({ acceptButtons: true, wait: true })
+  })
+
+  it.each(['false', 'False', 'FALSE'])('%s is false', (value) => {
+    expect(parseSettings({ ...base, 'accept-buttons': value, wait: value }, noDefaults)).toMatchObject({
+      acceptButtons: false,
+      wait: false
+    })
+  })
+
+  it('takes the key without the white space around it (a secret stored with a trailing newline)', () => {
+    expect(parseSettings({ ...base, token: '  secret-key-123\n' }, noDefaults).token).toBe('secret-key-123')
+  })
+
+  it.each([
+    ['white space only', ' \n ', 'Input "token" is required: the LayerCI API key, e.g. token: ${{ secrets.LAYERCI_TOKEN }}'],
+    [
+      'a control character',
+      'abc\u0007def',
+      'Input "token" contains white space or control characters; check the secret holds only the API key'
+    ],
+    ['a tab inside', 'abc\tdef', 'Input "token" contains white space or control characters; check the secret holds only the API key'],
+    ['3 characters', ' abc ', 'Input "token" is shorter than 4 characters: it is not a LayerCI API key']
+  ])('refuses a key with %s', (_, token, message) => {
+    expect(errorOf({ ...base, token })).toBe(message)
+  })
+
+  it('accepts a key of 4 characters', () => {
+    expect(parseSettings({ ...base, token: 'abcd' }, noDefaults).token).toBe('abcd')
+  })
+
+  it('reads inputs without the white space around them', () => {
+    const settings = parseSettings(
+      { ...base, repository: ' octo/web \n', timeout: ' 5m ', 'api-flavor': ' webappio ', ref: ' abc1234 ', checkpoint: ' deploy ' },
+      noDefaults
+    )
+    expect(settings).toMatchObject({
+      owner: 'octo',
+      repoName: 'web',
+      timeoutMs: 300_000,
+      flavor: 'webappio',
+      ref: 'abc1234',
+      checkpoint: 'deploy'
+    })
+  })
+
+  it.each([
+    ['an owner of 39 characters', `a${'b'.repeat(38)}/web`],
+    ['an owner with a dash', 'octo-org/web'],
+    ['a name of 100 characters', `octo/${'n'.repeat(100)}`],
+    ['a name with dots, dashes and underscores', 'octo/web.app_v2-x'],
+    ['a name of one character', 'x'],
+    ['a name starting with a dot', 'octo/.github']
+  ])('accepts a repository with %s', (_, repository) => {
+    expect(() => parseSettings({ ...base, repository }, noDefaults)).not.toThrow()
+  })
+
+  it.each([
+    ['an owner of 40 characters', `a${'b'.repeat(39)}/web`, 'has an invalid owner'],
+    ['an owner with a dot', 'octo.org/web', 'has an invalid owner'],
+    ['an empty owner', '/web', 'has an invalid owner'],
+    ['a name of 101 characters', `octo/${'n'.repeat(101)}`, 'has an invalid name'],
+    ['an empty name', 'octo/', 'has an invalid name'],
+    ['a name "."', '.', 'has an invalid name'],
+    ['a name ".."', 'octo/..', 'has an invalid name'],
+    ['a name with a slash-like character', 'octo/web\\app', 'has an invalid name']
+  ])('refuses a repository with %s', (_, repository, what) => {
+    expect(errorOf({ ...base, repository })).toContain(`Input "repository" ${what}`)
+  })
+
+  it('names what a repository may be', () => {
+    expect(errorOf({ ...base, repository: 'octo/we b' })).toBe(
+      'Input "repository" has an invalid name "we b"; use owner/name or name, with letters, digits, "-", "_" and "." (e.g. octo-org/web-app)'
+    )
+  })
+
+  it.each([' ', '\t', '\u0001', '~', '^', ':', '?', '*', '[', '\\', '..'])('refuses a ref or branch holding %j', (bad) => {
+    expect(errorOf({ ...base, ref: `a${bad}b` })).toContain('Input "ref" ')
+    expect(errorOf({ ...base, ref: 'abc1234', branch: `a${bad}b` })).toContain('Input "branch" ')
+  })
+
+  it('refuses a branch starting with "-" or ending with "/", and says what a branch may hold', () => {
+    expect(errorOf({ ...base, ref: 'abc1234', branch: 'feature/' })).toBe(
+      'Input "branch" "feature/" is not a branch name (no spaces, "..", "~^:?*[\\", leading "-" or trailing "/")'
+    )
+    expect(errorOf({ ...base, ref: '-abc' })).toContain('Input "ref" "-abc" is not a commit SHA or ref')
+  })
+
+  it('accepts refs and branches with slashes, dots, dashes and @ inside, up to 255 characters', () => {
+    const settings = parseSettings({ ...base, ref: 'v1.2.3-rc@x', branch: 'feature/a.b-c' }, noDefaults)
+    expect(settings).toMatchObject({ ref: 'v1.2.3-rc@x', branch: 'feature/a.b-c' })
+    expect(parseSettings({ ...base, ref: 'r'.repeat(255), branch: 'b'.repeat(255) }, noDefaults).ref).toBe('r'.repeat(255))
+  })
+
+  it('refuses a ref or branch longer than 255 characters', () => {
+    expect(errorOf({ ...base, ref: 'r'.repeat(256) })).toBe('Input "ref" is longer than 255 characters; it must be a commit SHA or ref')
+    expect(errorOf({ ...base, ref: 'abc1234', branch: 'b'.repeat(256) })).toBe(
+      'Input "branch" is longer than 255 characters; it must be a branch name'
+    )
+  })
+
+  it('a branch "refs/heads/" alone is not a full ref: it is refused as it is', () => {
+    expect(errorOf({ ...base, ref: 'abc1234', branch: 'refs/heads/' })).toContain('Input "branch" "refs/heads/" is not a branch name')
+  })
+
+  it('accepts a checkpoint of 128 characters, refuses 129', () => {
+    expect(parseSettings({ ...base, checkpoint: 'c'.repeat(128) }, noDefaults).checkpoint).toBe('c'.repeat(128))
+    expect(errorOf({ ...base, checkpoint: 'c'.repeat(129) })).toBe(
+      `Input "checkpoint" "${'c'.repeat(129)}" is not a CHECKPOINT name (up to 128 characters, no spaces)`
+    )
+    expect(errorOf({ ...base, checkpoint: 'a\u0001b' })).toContain('is not a CHECKPOINT name')
+  })
+
+  it('accepts extra up to 64 KiB, as given, and refuses more', () => {
+    expect(parseSettings({ ...base, extra: ' x'.repeat(32768) }, noDefaults).extra).toBe(' x'.repeat(32768))
+    expect(errorOf({ ...base, extra: 'x'.repeat(65537) })).toBe('Input "extra" is longer than 64 KiB')
+  })
+
+  it('accepts a timeout and a poll interval of exactly 1s', () => {
+    expect(parseSettings({ ...base, timeout: '1s', 'poll-interval': '1s' }, noDefaults)).toMatchObject({
+      timeoutMs: 1000,
+      pollIntervalMs: 1000
+    })
+  })
+
+  it('names the minimum and the value given', () => {
+    expect(errorOf({ ...base, 'poll-interval': '0' })).toBe('Input "poll-interval" must be at least 1s, not "0"')
+  })
+
+  it('removes every trailing slash of api-url, keeps its path prefix', () => {
+    expect(parseSettings({ ...base, 'api-url': 'http://layer.example.com:8080/a/b//' }, noDefaults).apiUrl).toBe(
+      'http://layer.example.com:8080/a/b'
+    )
+  })
+
+  it('names the input that carries the key when api-url carries credentials', () => {
+    expect(errorOf({ ...base, 'api-url': 'https://user@layerci.com' })).toBe(
+      'Input "api-url" must not carry a user name or password; pass the key as "token"'
+    )
+    expect(errorOf({ ...base, 'api-url': 'https://:pw@layerci.com' })).toContain('must not carry a user name or password')
+    expect(errorOf({ ...base, 'api-url': 'https://layerci.com/#x' })).toContain('must not carry a query or fragment')
+  })
+
+  it('refuses api-url schemes other than http and https, saying which', () => {
+    expect(errorOf({ ...base, 'api-url': 'file:///etc' })).toBe(
+      'Input "api-url" must use http or https; use an http(s) base URL such as https://layerci.com (a path prefix is allowed)'
+    )
+    expect(parseSettings({ ...base, 'api-url': 'http://x.test' }, noDefaults).apiUrl).toBe('http://x.test')
+  })
+
+  it('succeed-on: separators and blanks only mean the default', () => {
+    expect(parseSettings({ ...base, 'succeed-on': ' , \n ,' }, noDefaults).succeedOn).toEqual(['SUCCEEDED'])
+  })
+
+  it('describes settings without the notes and the hint', () => {
+    const settings = parseSettings({ ...base, 'api-url': 'https://ci.example.com' }, noDefaults)
+    expect(settings.notes.length).toBeGreaterThan(0)
+    expect(settings.flavorHint).toBeDefined()
+    const lines = describeSettings(settings)
+    expect(lines.some((line) => line.startsWith('notes') || line.startsWith('flavorHint'))).toBe(false)
+    expect(lines).toContain('timeoutMs: 3600000')
+  })
+})
+
 describe('resolveFlavor', () => {
   it.each([
     ['', 'https://webapp.io', 'webappio'],

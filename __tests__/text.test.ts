@@ -61,6 +61,12 @@ describe('makeRedactor', () => {
     expect(r('x a%26b%2Fcd y a&amp;b/cd z')).toBe('x *** y *** z')
   })
 
+  it('replaces a longer form before a shorter one inside it: no remnant of the longer form is left', () => {
+    // The JSON-escaped form of a key ending in a backslash holds the raw key followed by one more backslash.
+    const r = makeRedactor(['abcd\\'])
+    expect(r(`json "abcd\\\\" raw abcd\\ end`)).toBe('json "***" raw *** end')
+  })
+
   it('leaves keys shorter than 4 characters to the parameter rule (they would redact ordinary words)', () => {
     expect(makeRedactor(['abc'])('abcdef ?token=abc')).toBe('abcdef ?token=***')
     expect(makeRedactor(['abcd'])('abcdef')).toBe('***ef')

@@ -1,0 +1,80 @@
+/** Cancel: what is said when the runner interrupts the run, and that the process then ends with 130. */
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { interruptMessage, onInterrupt } from '../src/interrupt.js'
+import { RunState } from '../src/report.js'
+
+describe('interruptMessage', () => {
+  it('names the job and where to cancel it, when both are known', () => {
+    const state = new RunState(0)
+    state.jobId = 12
+    state.url = 'https://layerci.com/jobs/github/o/r/12'
+    expect(interruptMessage(state, 'SIGTERM')).toBe(
+      'Interrupted by SIGTERM. LayerCI job 12 keeps running: the LayerCI API has no cancel endpoint. Cancel it at https://layerci.com/jobs/github/o/r/12.'
+    )
+  })
+
+  it('names the job read from the API, without a URL when none is known', () => {
+    const state = new RunState(0)
+    state.see({ id: 7, calculated_status: 'RUNNING', status: 'SEE_RUNNERS', raw: {} })
+    expect(interruptMessage(state, 'SIGINT')).toBe(
+      'Interrupted by SIGINT. LayerCI job 7 keeps running: the LayerCI API has no cancel endpoint.'
+    )
+  })
+
+  it('while the create is under way: a job may have been created', () => {
+    const state = new RunState(0)
+    state.creating = true
+    expect(interruptMessage(state, 'SIGINT')).toBe(
+      'Interrupted by SIGINT while the job was being created: a LayerCI job may have been created and keeps running.'
+    )
+  })
+
+  it('before the create: no job was created', () => {
+    expect(interruptMessage(new RunState(0), 'SIGINT')).toBe('Interrupted by SIGINT before any LayerCI job was created.')
+  })
+})
+
+describe('onInterrupt', () => {
+  const signals = ['SIGINT', 'SIGTERM'] as const
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]))
+  afterEach(() => {
+    // Remove what a test installed: the once-handlers of the signal that was not sent.
+    for (const signal of signals) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener)
+      }
+    }
+    jest.restoreAllMocks()
+  })
+
+  function exitSpy() {
+    return jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never)
+  }
+
+  it.each(signals)('on %s: reports once, then exits with 130', (signal) => {
+    const exit = exitSpy()
+    const reports: string[] = []
+    onInterrupt((name) => reports.push(name))
+    process.emit(signal, signal)
+    expect(reports).toEqual([signal])
+    expect(exit).toHaveBeenCalledWith(130)
+  })
+
+  it('SIGTERM after SIGINT (the runner sends both) reports only once', () => {
+    exitSpy()
+    const reports: string[] = []
+    onInterrupt((name) => reports.push(name))
+    process.emit('SIGINT', 'SIGINT')
+    process.emit('SIGTERM', 'SIGTERM')
+    expect(reports).toEqual(['SIGINT'])
+  })
+
+  it('exits with 130 even when the report fails', () => {
+    const exit = exitSpy()
+    onInterrupt(() => {
+      throw new Error('stdout is closed')
+    })
+    expect(() => process.emit('SIGINT', 'SIGINT')).toThrow('stdout is closed')
+    expect(exit).toHaveBeenCalledWith(130)
+  })
+})
