@@ -3,6 +3,7 @@
  * counts what reaches it, a raw TCP server that writes whatever bytes a test wants, and an
  * HTTP proxy whose answer to CONNECT a test chooses. Every socket is destroyed on close.
  */
+import { afterEach } from '@jest/globals'
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 
@@ -151,3 +152,16 @@ export function setEnv(values: Record<string, string | undefined>): () => void {
     }
   }
 }
+
+const serving: TestServer[] = []
+
+/** Waits for a server to start and closes it after the test. */
+export async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
+  const started = await server
+  serving.push(started)
+  return started
+}
+
+afterEach(async () => {
+  await Promise.all(serving.splice(0).map((server) => server.close()))
+})

@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
 import { LayerCiClient } from '../src/client.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
-import { HttpClientTransport, NetworkError, parseRetryAfter } from '../src/transport.js'
+import { NetworkError, parseRetryAfter } from '../src/transport.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
-import { closedPort, connectProxy, httpServer, rawServer, setEnv, type Handler, type TestServer } from '../__fixtures__/servers.js'
+import { closedPort, connectProxy, httpServer, rawServer, serve, setEnv, type Handler } from '../__fixtures__/servers.js'
 import { job, json, ScriptedTransport, type Scripted } from '../__fixtures__/transport.js'
+import { testClient } from '../__fixtures__/client.js'
 
 const TOKEN = 'k3y/with+special&chars'
 const ENCODED = encodeURIComponent(TOKEN)
@@ -298,31 +299,8 @@ describe('LayerCiClient unreachable server', () => {
 })
 
 describe('LayerCiClient over HTTP', () => {
-  const servers: TestServer[] = []
-  async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
-    const started = await server
-    servers.push(started)
-    return started
-  }
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()))
-  })
-
-  function over(apiUrl: string, deadlineMs = 600_000) {
-    const clock = new FakeClock()
-    const log = new MemoryLog()
-    const client = new LayerCiClient({
-      apiUrl,
-      token: TOKEN,
-      flavor: 'layerci',
-      repoName: 'web app',
-      deadline: clock.now() + deadlineMs,
-      transport: new HttpClientTransport('client-test'),
-      clock,
-      log,
-      random: () => 0.5
-    })
-    return { clock, log, client }
+  function over(apiUrl: string, timeoutMs = 600_000) {
+    return testClient({ apiUrl, token: TOKEN, repoName: 'web app', timeoutMs, random: () => 0.5 })
   }
 
   const jobBody = (id: number, status = 'SUCCEEDED'): string => JSON.stringify({ status: 'ok', job: job(id, status) })

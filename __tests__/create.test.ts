@@ -18,6 +18,7 @@ import { MemoryLog } from '../__fixtures__/log.js'
 import { rawServer } from '../__fixtures__/servers.js'
 import { settingsFor } from '../__fixtures__/settings.js'
 import type { FakeLayerCi } from '../fake/server.js'
+import { testClient } from '../__fixtures__/client.js'
 
 const REPO = 'layerci-example'
 /** settingsFor's ref: a full commit SHA. */
@@ -38,18 +39,15 @@ async function create(
   overrides: Partial<Settings> = {},
   options: { timeoutMs?: number; token?: string; clock?: FakeClock; transport?: Transport } = {}
 ): Promise<Run> {
-  const clock = options.clock ?? new FakeClock()
-  const log = new MemoryLog()
   const settings = settingsFor(apiUrl, { ...(options.token ? { token: options.token } : {}), ...overrides })
-  const client = new LayerCiClient({
+  const { client, clock, log } = testClient({
     apiUrl,
     token: settings.token,
     flavor: settings.flavor,
     repoName: settings.repoName,
-    deadline: clock.now() + (options.timeoutMs ?? 3_600_000),
-    transport: options.transport ?? new HttpClientTransport('create-test'),
-    clock,
-    log
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.transport ? { transport: options.transport } : {})
   })
   const outcome = await createJob(client, settings, clock, log).then(
     (result) => ({ result }),

@@ -11,15 +11,12 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { LayerCiClient } from '../src/client.js'
 import { WaitTimeoutError } from '../src/errors.js'
 import { LatestTracker } from '../src/latest-tracker.js'
 import { FINISHED } from '../src/status.js'
-import { HttpClientTransport } from '../src/transport.js'
 import { waitForJob, type WaitResult } from '../src/waiter.js'
-import { FakeClock } from '../__fixtures__/clock.js'
-import { MemoryLog } from '../__fixtures__/log.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
+import { testClient } from '../__fixtures__/client.js'
 
 const REPO = 'layerci-example'
 const POLLS = 40
@@ -104,19 +101,8 @@ function determinable(h: History, tick: number): boolean {
 
 async function replay(h: History, mode: 'created' | 'job-id') {
   const fake = await startFake({ repos: { [REPO]: { owner: 'o', schedule: MANUAL } } })
-  const clock = new FakeClock()
-  const log = new MemoryLog()
+  const { client, clock, log } = testClient({ apiUrl: fake.url, token: fake.token, repoName: REPO, timeoutMs: POLLS * 10_000 })
   const deadline = clock.now() + POLLS * 10_000
-  const client = new LayerCiClient({
-    apiUrl: fake.url,
-    token: fake.token,
-    flavor: 'layerci',
-    repoName: REPO,
-    deadline,
-    transport: new HttpClientTransport('test'),
-    clock,
-    log
-  })
   const ids = new Map<number, number>()
   for (const [i, other] of h.others.entries()) if (other.createdAt === 0) ids.set(i, fake.addJob(REPO, { branch: other.branch }))
   let oursId: number

@@ -16,24 +16,13 @@ import { MANUAL, startFake } from '../__fixtures__/fake.js'
 import { MemoryLog } from '../__fixtures__/log.js'
 import { httpServer } from '../__fixtures__/servers.js'
 import type { FakeLayerCi, FakeOptions } from '../fake/server.js'
+import { testClient } from '../__fixtures__/client.js'
 
 const REPO = 'layerci-example'
 
 async function setup(options: FakeOptions = {}) {
   const fake = await startFake({ repos: { [REPO]: { owner: 'o', schedule: MANUAL } }, ...options })
-  const clock = new FakeClock()
-  const log = new MemoryLog()
-  const client = new LayerCiClient({
-    apiUrl: fake.url,
-    token: fake.token,
-    flavor: 'layerci',
-    repoName: REPO,
-    deadline: clock.now() + 3_600_000,
-    transport: new HttpClientTransport('latest-tracker-test'),
-    clock,
-    log
-  })
-  return { fake, clock, log, client }
+  return { fake, ...testClient({ apiUrl: fake.url, token: fake.token, repoName: REPO }) }
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>

@@ -3,30 +3,18 @@
  * LayerCI and, for answers the fake never gives, a real loopback server.
  */
 import { describe, expect, it } from '@jest/globals'
-import { LayerCiClient } from '../src/client.js'
 import { ApiError } from '../src/errors.js'
 import { SearchTracker } from '../src/search-tracker.js'
-import { HttpClientTransport } from '../src/transport.js'
-import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
-import { MemoryLog } from '../__fixtures__/log.js'
 import { httpServer, type TestServer } from '../__fixtures__/servers.js'
+import type { LayerCiClient } from '../src/client.js'
+import { testClient } from '../__fixtures__/client.js'
 
 const REPO = 'layerci-example'
 const TOKEN = 'fake-layerci-key'
 
 function clientFor(apiUrl: string): LayerCiClient {
-  const clock = new FakeClock()
-  return new LayerCiClient({
-    apiUrl,
-    token: TOKEN,
-    flavor: 'webappio',
-    repoName: REPO,
-    deadline: clock.now() + 3_600_000,
-    transport: new HttpClientTransport('search-tracker-test'),
-    clock,
-    log: new MemoryLog()
-  })
+  return testClient({ apiUrl, token: TOKEN, repoName: REPO, flavor: 'webappio' }).client
 }
 
 async function fakeWebappio() {

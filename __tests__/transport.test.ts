@@ -14,21 +14,10 @@ import {
   toNetworkError,
   type HttpRequest
 } from '../src/transport.js'
-import { closedPort, connectProxy, httpServer, rawServer, setEnv, type TestServer } from '../__fixtures__/servers.js'
+import { closedPort, connectProxy, httpServer, rawServer, serve, setEnv, type TestServer } from '../__fixtures__/servers.js'
 
 const KEY = 'k3y-s3cret'
 const transport = new HttpClientTransport('transport-test')
-const servers: TestServer[] = []
-
-async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const started = await server
-  servers.push(started)
-  return started
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
 
 function get(url: string, timeoutMs = 10_000): HttpRequest {
   return { method: 'GET', url, timeoutMs }

@@ -1,33 +1,21 @@
 import { describe, expect, it } from '@jest/globals'
-import { LayerCiClient } from '../src/client.js'
 import { ApiError, WaitTimeoutError } from '../src/errors.js'
-import { HttpClientTransport } from '../src/transport.js'
 import { LatestTracker } from '../src/latest-tracker.js'
 import { SearchTracker } from '../src/search-tracker.js'
 import { waitForJob, type Check, type Tracker, type WaitResult } from '../src/waiter.js'
 import type { Job } from '../src/api.js'
-import { FakeClock } from '../__fixtures__/clock.js'
-import { MemoryLog } from '../__fixtures__/log.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
 import type { FakeLayerCi } from '../fake/server.js'
+import { LayerCiClient } from '../src/client.js'
+import { FakeClock } from '../__fixtures__/clock.js'
+import { MemoryLog } from '../__fixtures__/log.js'
+import { testClient } from '../__fixtures__/client.js'
 
 const REPO = 'layerci-example'
 
 async function setup(options: { noMatchStatus?: 200 | 404; dialect?: 'layerci' | 'webappio'; undocumentedFailed?: string[] } = {}) {
   const fake = await startFake({ repos: { [REPO]: { owner: 'o', schedule: MANUAL } }, ...options })
-  const clock = new FakeClock()
-  const log = new MemoryLog()
-  const client = new LayerCiClient({
-    apiUrl: fake.url,
-    token: fake.token,
-    flavor: options.dialect ?? 'layerci',
-    repoName: REPO,
-    deadline: clock.now() + 3_600_000,
-    transport: new HttpClientTransport('test'),
-    clock,
-    log
-  })
-  return { fake, clock, log, client }
+  return { fake, ...testClient({ apiUrl: fake.url, token: fake.token, repoName: REPO, flavor: options.dialect ?? 'layerci' }) }
 }
 
 async function create(client: LayerCiClient, branch = 'main'): Promise<Job> {
