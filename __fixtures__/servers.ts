@@ -5,6 +5,8 @@
  */
 import { afterEach } from '@jest/globals'
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { readFileSync } from 'node:fs'
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 
 export interface Seen {
@@ -45,10 +47,22 @@ async function listen(server: HttpServer | NetServer): Promise<number> {
 
 export type Handler = (request: IncomingMessage, response: ServerResponse, seen: Seen) => void
 
-/** An HTTP server that records each request (after reading its body) and answers with `handler`. */
-export async function httpServer(handler: Handler): Promise<TestServer> {
+/**
+ * A self-signed certificate for 127.0.0.1 (valid until 2126), made for these tests with
+ * `openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1`.
+ */
+const TLS = {
+  key: readFileSync(new URL('tls/key.pem', import.meta.url)),
+  cert: readFileSync(new URL('tls/cert.pem', import.meta.url))
+}
+
+/**
+ * An HTTP server that records each request (after reading its body) and answers with `handler`;
+ * with `tls`, an HTTPS server whose certificate no client trusts (self-signed).
+ */
+export async function httpServer(handler: Handler, options: { tls?: boolean } = {}): Promise<TestServer> {
   const seen: Seen[] = []
-  const server = createHttpServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
@@ -56,12 +70,13 @@ export async function httpServer(handler: Handler): Promise<TestServer> {
       seen.push(entry)
       handler(request, response, entry)
     })
-  })
+  }
+  const server = options.tls ? createHttpsServer(TLS, listener) : createHttpServer(listener)
   const state = { connections: 0 }
   const close = track(server, state)
   const port = await listen(server)
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     seen,
     get connections() {

@@ -177,6 +177,23 @@ describe('layerci-run', () => {
     expect(run.stderr).toMatch(/LayerCI could not be reached at http:\/\/127\.0\.0\.1:\d+/)
   }, 30_000)
 
+  it('exit 3 at once: https:// to a server that speaks plain HTTP is a TLS failure, not something to wait out', async () => {
+    const fake = await fakeWith()
+    const run = await cli(
+      ['--repository', REPO, '--api-url', fake.url.replace('http:', 'https:'), '--ref', 'abc1234', '--branch', 'main'],
+      {
+        LAYERCI_TOKEN: 'k3y-value'
+      }
+    )
+    expect(run.code).toBe(3)
+    expect(run.stderr).toMatch(
+      /LayerCI could not be reached securely at https:\/\/127\.0\.0\.1:\d+: the TLS connection could not be set up/
+    )
+    expect(run.stderr).not.toContain('k3y-value')
+    expect(fake.requests).toEqual([])
+    expect(run.ms).toBeLessThan(5000)
+  })
+
   it('exit 3: --job-id names a job newer than the newest job of the repository', async () => {
     const fake = await fakeWith(MANUAL)
     fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })

@@ -323,6 +323,34 @@ describe('LayerCiClient over HTTP', () => {
       (error: unknown) => error
     )
 
+  describe('TLS', () => {
+    it('a certificate no one trusts fails at once, on the first request, saying how to trust it', async () => {
+      const api = await serve(httpServer(answer(1), { tls: true }))
+      const { client, log, clock } = over(api.origin)
+      const started = clock.now()
+      const error = await rejection(client.latest({}))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toMatch(
+        new RegExp(
+          `^LayerCI could not be reached securely at ${api.origin}: the TLS connection could not be set up \\(DEPTH_ZERO_SELF_SIGNED_CERT: [^)]*\\)\\. If its certificate comes from a private certificate authority, give that authority's certificate to Node\\.js with NODE_EXTRA_CA_CERTS; if the server speaks plain HTTP, check "api-url"\\.$`
+        )
+      )
+      expect(client.sent.GET).toBe(1)
+      expect(clock.now() - started).toBe(0)
+      expectNoKey((error as ApiError).message, log.text())
+    })
+
+    it('a create over a TLS connection that fails says no job was created, and is not sent again', async () => {
+      const api = await serve(httpServer(answer(1)))
+      const { client } = over(api.origin.replace('http:', 'https:'))
+      const error = await rejection(client.post({ branch: 'main' }))
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).message).toMatch(/the TLS connection could not be set up .*check "api-url"\. No job was created\.$/)
+      expect(client.sent.POST).toBe(1)
+      expect(api.seen).toEqual([])
+    })
+  })
+
   describe('redirects', () => {
     it('fails at once on a redirect to another origin, naming where without its query, and sends the key nowhere else', async () => {
       const other = await serve(httpServer(answer(1)))

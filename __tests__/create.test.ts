@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
 import type { Job } from '../src/api.js'
 import { LayerCiClient } from '../src/client.js'
-import { createBody, createJob, matchesRequest, type Created } from '../src/create.js'
+import { builtBranch, createBody, createJob, matchesRequest, unrecognizable, type Created } from '../src/create.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
 import type { Settings } from '../src/settings.js'
 import { HttpClientTransport, type HttpRequest, type HttpResponse, type Transport } from '../src/transport.js'
@@ -137,17 +137,44 @@ describe('matchesRequest: the job a lost answer may have created', () => {
     ['a branch name starting with hex digits', 'cafe-release'],
     ['three hex digits', 'abc'],
     ['65 hex digits', 'a'.repeat(65)]
-  ])('does not compare commits when the ref is %s, not a SHA', (_, ref) => {
-    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref })).toBe(true)
+  ])('takes no job when the ref is %s, not a SHA: the commit built is not known', (_, ref) => {
+    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref })).toBe(false)
+    expect(matchesRequest(job({ commit_sha: ref }), { ...settings, ref })).toBe(false)
+    expect(unrecognizable({ ...settings, ref })).toBe(`the ref "${ref}" is not a commit SHA, so the commit LayerCI builds is not known`)
   })
 
   it('compares SHAs of 4 and of 64 hex digits', () => {
     expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref: 'abcd' })).toBe(false)
+    expect(matchesRequest(job({ commit_sha: 'abcd1234' }), { ...settings, ref: 'abcd' })).toBe(true)
     expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref: 'a'.repeat(64) })).toBe(false)
+    expect(matchesRequest(job({ commit_sha: 'a'.repeat(64) }), { ...settings, ref: 'a'.repeat(64) })).toBe(true)
   })
 
-  it('checks neither branch nor commit when the request named neither', () => {
-    expect(matchesRequest(job({ branch: 'dev', commit_sha: undefined }), { ...settings, branch: undefined, ref: undefined })).toBe(true)
+  it('takes no job when no ref was sent: LayerCI builds the head of the branch, whose commit is not known', () => {
+    expect(matchesRequest(job(), { ...settings, ref: undefined })).toBe(false)
+    expect(unrecognizable({ ...settings, ref: undefined })).toBe('no ref was sent, so the commit LayerCI builds is not known')
+  })
+
+  it('without a branch sent, the layerci flavor builds "master" (the API page): only a job on master is taken', () => {
+    const layerci = { ...settings, branch: undefined, flavor: 'layerci' as const }
+    expect(builtBranch(layerci)).toBe('master')
+    expect(unrecognizable(layerci)).toBeUndefined()
+    expect(matchesRequest(job({ branch: 'master' }), layerci)).toBe(true)
+    expect(matchesRequest(job({ branch: 'someone-elses-branch' }), layerci)).toBe(false)
+  })
+
+  it('without a branch sent, the webappio flavor takes no job: the later API does not say which branch it builds', () => {
+    const webappio = { ...settings, branch: undefined, flavor: 'webappio' as const }
+    expect(builtBranch(webappio)).toBeUndefined()
+    expect(unrecognizable(webappio)).toBe('no branch was sent, so the branch LayerCI builds is not known')
+    expect(matchesRequest(job({ branch: 'master' }), webappio)).toBe(false)
+    expect(builtBranch({ ...webappio, branch: 'dev' })).toBe('dev')
+  })
+
+  it('takes a job started through the API, or one that does not say why it was started; never one started by a push', () => {
+    expect(matchesRequest(job({ run_start_reason: 'Manual run created by API' }), settings)).toBe(true)
+    expect(matchesRequest(job({ run_start_reason: undefined }), settings)).toBe(true)
+    expect(matchesRequest(job({ run_start_reason: 'Push to main' }), settings)).toBe(false)
   })
 })
 
@@ -321,12 +348,73 @@ describe('createJob: the answer was lost', () => {
     )
   })
 
-  it('the error without a ref or a branch', async () => {
+  it('without a ref: fails at once, with no look, saying why the job cannot be recognized and that it may exist', async () => {
     const fake = await fakeRepo()
     fake.inject('create', { kind: 'status', status: 500 })
-    const { error } = await create(fake.url, { ref: undefined, branch: undefined }, { token: fake.token })
+    const { error, clock } = await create(fake.url, { ref: undefined, branch: undefined }, { token: fake.token })
     expect((error as Error).message).toBe(
-      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and no new job for this ref was found. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
+      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and the job it may have made cannot be recognized: no ref was sent, so the commit LayerCI builds is not known. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
+    )
+    expect(clock.sleeps).toEqual([])
+    expect(lookups(fake)).toEqual([''])
+  })
+
+  it('a tag as the ref: a job of another commit that appears on the branch is not taken as ours', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 500 })
+    const clock = new FakeClock()
+    clock.onSleep = () => {
+      if (fake.count('latest') === 1)
+        fake.addJob(REPO, { branch: 'main', commit_sha: 'c'.repeat(40), run_start_reason: 'Manual run created by API' })
+    }
+    const { error } = await create(fake.url, { ref: 'v1.2.3' }, { token: fake.token, clock })
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toMatch(/cannot be recognized: the ref "v1\.2\.3" is not a commit SHA.*A job may have been created/)
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('no branch sent (layerci): looks on master, and takes no job of the same commit on another branch', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { branch: 'someone-elses-branch', commit_sha: REF, run_start_reason: 'Manual run created by API' })
+    }
+    const { error } = await create(fake.url, { branch: undefined }, { token: fake.token, clock })
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toMatch(new RegExp(`no new job for ${REF} on master was found\\. A job may have been created`))
+    expect(lookups(fake)).toEqual(['', 'branch=master', 'branch=master', 'branch=master'])
+  })
+
+  it('no branch sent (layerci): the job on master is found', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { branch: 'master', commit_sha: REF, run_start_reason: 'Manual run created by API' })
+    }
+    const { result } = await create(fake.url, { branch: undefined }, { token: fake.token, clock })
+    expect(result).toMatchObject({ adopted: true, job: { id: 1, branch: 'master' } })
+  })
+
+  it('a timeout while the looks are answered 503: a DeadlineError that says a job may exist, naming the last problem', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 500 })
+    fake.inject('latest', { kind: 'status', status: 503 }, 1000, (request) => request.query.branch === 'main')
+    const { error } = await create(fake.url, {}, { token: fake.token, timeoutMs: 15_000 })
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({ jobMayExist: true, lastProblem: 'Look for the job the failed create made: HTTP 503' })
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('a look refused for good (401): the error says so, and that a job may have been created', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 500 })
+    fake.inject('latest', { kind: 'status', status: 401 }, 1000, (request) => request.query.branch === 'main')
+    const { error } = await create(fake.url, {}, { token: fake.token })
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toMatch(
+      /HTTP 401.* This happened while looking for the job of a create that failed \(HTTP 500\) after it may have reached LayerCI\. A job may have been created: check the jobs of layerci-example/
     )
   })
 })

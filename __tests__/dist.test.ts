@@ -262,7 +262,13 @@ describe('dist/index.js as a runner runs it', () => {
       encodeURIComponent(KEY),
       new URLSearchParams([['k', KEY]]).toString().slice(2),
       JSON.stringify(KEY).slice(1, -1),
-      KEY.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      KEY.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+      encodeURI(KEY)
+    ]
+    /** Forms no mask can list: each character written another way, as an unknown encoder might. */
+    const mixes = [
+      Array.from(KEY, (c, i) => (i % 2 === 0 ? `&#x${c.charCodeAt(0).toString(16)};` : c)).join(''),
+      Array.from(KEY, (c, i) => (i % 2 === 1 ? `%${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('')
     ]
     const ours = new Set(['add-mask', 'debug', 'error', 'warning', 'notice', 'group', 'endgroup'])
 
@@ -273,7 +279,7 @@ describe('dist/index.js as a runner runs it', () => {
         status: 'SEE_RUNNERS\n::warning::from the server',
         branch: 'main',
         commit_sha: SHA,
-        run_start_reason: `echoed: ${echoes.join(' | ')}`,
+        run_start_reason: `echoed: ${[...echoes, ...mixes].join(' | ')}`,
         merge_branch: '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 ##[error]legacy'
       }
       fake.inject('create', {
@@ -302,7 +308,12 @@ describe('dist/index.js as a runner runs it', () => {
       expect(result.outputs['job-url']).toBe(`${fake.url}/jobs/github/octo-org/layerci-example/1`)
       expect(result.outputs['calculated-status']).toBe('FAILURE\\n::stop-commands::x')
       expect(result.outputs.status).toBe('SEE_RUNNERS\\n::warning::from the server')
-      expect(JSON.parse(result.outputs.job ?? '{}')).toMatchObject({ id: 1, run_start_reason: 'echoed: *** | *** | *** | *** | ***' })
+      expect(JSON.parse(result.outputs.job ?? '{}')).toMatchObject({
+        id: 1,
+        run_start_reason: `echoed: ${Array(echoes.length + mixes.length)
+          .fill('***')
+          .join(' | ')}`
+      })
       expect(result.summary).toContain('FAILURE\\n::stop-commands::x')
       expect(result.summary).not.toContain('\u001b')
       // The key: only in ::add-mask:: lines, in no output, nor the summary, in any form.
@@ -312,7 +323,7 @@ describe('dist/index.js as a runner runs it', () => {
         JSON.stringify(result.outputs),
         result.summary
       ].join('\n')
-      for (const form of echoes) expect(everything).not.toContain(form)
+      for (const form of [...echoes, ...mixes]) expect(everything).not.toContain(form)
       const masked = lines.filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length))
       for (const form of echoes) expect(masked).toContain(form.replace(/%/g, '%25'))
     }, 30_000)

@@ -292,6 +292,37 @@ describe('run (the action), the runner files', () => {
   })
 })
 
+describe('run (the action), "wait: false" and outputs that cannot be written', () => {
+  it('the job id is the result: the step fails, naming the job, so no later step creates a second one', async () => {
+    const { fake, clock } = await setup({ wait: 'false' })
+    coreFake.setOutput.mockImplementation(() => {
+      throw new Error('ENOSPC: no space left on device')
+    })
+    try {
+      await run({ clock, defaults })
+    } finally {
+      coreFake.setOutput.mockImplementation((name, value) => void coreFake.outputs.set(name, String(value)))
+    }
+    expect(process.exitCode).toBe(1)
+    expect(fake.count('create')).toBe(1)
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+      expect.stringMatching(
+        /^::error title=LayerCI::Created LayerCI job 1( \(http[^)]*\))?, but the step's outputs could not be written \(ENOSPC: no space left on device\): later steps cannot read its job-id\.$/
+      )
+    ])
+  })
+
+  it('an output that failed once and was written later does not fail the step', async () => {
+    const { clock } = await setup({ wait: 'false' })
+    coreFake.setOutput.mockImplementationOnce(() => {
+      throw new Error('EAGAIN: try again')
+    })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.outputs.get('job-id')).toBe('1')
+  })
+})
+
 describe('run (the action), the job summary is HTML', () => {
   it('escapes HTML that the API put in a string: it is shown as text, never rendered', async () => {
     const { fake, clock } = await setup({ wait: 'false' })

@@ -67,6 +67,15 @@ describe('outputsOf', () => {
     })
   })
 
+  it('a key made of digits that the server gives back as the job id or a number in the job never reaches an output', () => {
+    const digits = makeSafeText(makeRedactor(['31415926535897']))
+    const job = jobOf({ id: 31415926535897, build_number: 31415926535897 } as Partial<Job> & { id: number })
+    const out = outputsOf(stateWith(job), digits)
+    expect(out['job-id']).toBe('***')
+    expect(out.job).not.toContain('31415926535897')
+    expect(JSON.parse(out.job ?? '')).toMatchObject({ id: '***', build_number: '***' })
+  })
+
   it('fields the job lacks are left out', () => {
     const out = outputsOf(stateWith(jobOf({ id: 3, status: '' })), safe)
     expect(Object.keys(out).sort()).toEqual(['calculated-status', 'job', 'job-id'])

@@ -410,6 +410,8 @@ describe('resolveFlavor', () => {
   it.each([
     ['', 'https://webapp.io', 'webappio'],
     ['auto', 'https://api.webapp.io/x', 'webappio'],
+    ['auto', 'https://webapp.io./', 'webappio'],
+    ['auto', 'https://api.webapp.io.:443/', 'webappio'],
     ['auto', 'https://notwebapp.io', 'layerci'],
     ['auto', 'https://layerci.com', 'layerci'],
     ['layerci', 'https://webapp.io', 'layerci'],

@@ -42,6 +42,59 @@ describe('makeRedactor', () => {
     expect(redact(`before ${form} after`)).toBe('before *** after')
   })
 
+  it.each<[string, string]>([
+    ['encodeURI', encodeURI(KEY)],
+    ['Python\'s quote(), which keeps "/"', encodeURIComponent(KEY).replace(/%2F/g, '/')],
+    ['Go\'s url.PathEscape, which keeps "+" and "="', encodeURIComponent(KEY).replace(/%2B/g, '+').replace(/%3D/g, '=')],
+    ['percent-encoded twice', encodeURIComponent(encodeURIComponent(KEY))],
+    [
+      'every character as a hexadecimal HTML reference',
+      Array.from(KEY)
+        .map((c) => `&#x${c.charCodeAt(0).toString(16)};`)
+        .join('')
+    ],
+    [
+      'every character as a JSON \\u escape, upper-case hex',
+      Array.from(KEY)
+        .map((c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
+        .join('')
+    ],
+    ['with "/" escaped as JSON may write it', KEY.replace(/\//g, '\\/')],
+    ['with the apostrophe as &apos;', KEY.replace(/'/g, '&apos;')],
+    [
+      'each character in another form, mixed',
+      Array.from(KEY)
+        .map((c, i) => (i % 3 === 0 ? encodeURIComponent(c) : i % 3 === 1 ? `&#${c.charCodeAt(0)};` : c))
+        .join('')
+    ]
+  ])('redacts the key written by any encoder, character by character: %s', (_, form) => {
+    const base64ish = makeRedactor([KEY])
+    expect(base64ish(`before ${form} after`)).toBe('before *** after')
+  })
+
+  it('redacts a base64 key ("+", "/", "=") as Python\'s quote() and Go\'s PathEscape write it', () => {
+    const key = 'Zm9vYmFy+YmF6/cXV4eA=='
+    const r = makeRedactor([key])
+    expect(r('bad key Zm9vYmFy%2BYmF6/cXV4eA%3D%3D.')).toBe('bad key ***.')
+    expect(r('bad key Zm9vYmFy+YmF6%2FcXV4eA==.')).toBe('bad key ***.')
+    expect(secretForms(key)).toEqual(expect.arrayContaining(['Zm9vYmFy%2BYmF6/cXV4eA%3D%3D', 'Zm9vYmFy+YmF6%2FcXV4eA==']))
+  })
+
+  it('redacts a key outside the Basic Multilingual Plane, written as UTF-8 percent escapes or JSON surrogates', () => {
+    const key = 'k\u{1F511}ey9'
+    const r = makeRedactor([key])
+    expect(r(`a ${encodeURIComponent(key)} b`)).toBe('a *** b')
+    expect(r('a k\\ud83d\\udd11ey9 b')).toBe('a *** b')
+  })
+
+  it('stays fast on text built to make the pattern backtrack', () => {
+    const r = makeRedactor(['%&\\%&\\%&\\%&\\%&\\%&\\'])
+    const text = '%25&amp;\\\\'.repeat(2000) + 'x'
+    const started = process.hrtime.bigint()
+    r(text)
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000)
+  })
+
   it('a key with a space goes on the wire with "+": that form is redacted too', () => {
     const spaced = makeRedactor(['two words!'])
     expect(spaced('q=two+words%21 and two%20words! and two words!')).toBe('q=*** and *** and ***')
@@ -70,6 +123,11 @@ describe('makeRedactor', () => {
   it('leaves keys shorter than 4 characters to the parameter rule (they would redact ordinary words)', () => {
     expect(makeRedactor(['abc'])('abcdef ?token=abc')).toBe('abcdef ?token=***')
     expect(makeRedactor(['abcd'])('abcdef')).toBe('***ef')
+  })
+
+  it('lists no piece of the key as a form: a URL parser cuts an HTML-escaped key at "#"', () => {
+    for (const form of secretForms(KEY)) expect(form.length).toBeGreaterThanOrEqual(KEY.length)
+    expect(makeRedactor([KEY])('Ke&amp; is not the key')).toBe('Ke&amp; is not the key')
   })
 
   it('lists every form once, the raw key first', () => {
@@ -127,6 +185,13 @@ describe('makeSafeText', () => {
 
   it('json: redacts property names too', () => {
     expect(safe.json({ [KEY]: 'x', nested: { [`a${KEY}`]: [KEY] } })).toBe('{"***":"x","nested":{"a***":["***"]}}')
+  })
+
+  it('json: a number that shows the key (a key of digits) is redacted; other numbers stay numbers', () => {
+    const digits = makeSafeText(makeRedactor(['31415926535897']))
+    expect(digits.json({ id: 7, build_number: 31415926535897, nested: [31415926535897, 3.5] })).toBe(
+      '{"id":7,"build_number":"***","nested":["***",3.5]}'
+    )
   })
 
   it('json: redacts string values before JSON escapes them', () => {

@@ -10,6 +10,7 @@ import {
   MAX_REDIRECTS,
   NetworkError,
   ProxyError,
+  TlsError,
   parseRetryAfter,
   toNetworkError,
   type HttpRequest
@@ -365,6 +366,25 @@ describe('HttpClientTransport network errors: whether the server may have seen t
     expect((error as NetworkError).message).toBe(`the request failed (${(error as NetworkError).code})`)
   })
 
+  it('a certificate no one trusts (self-signed): a TLS error, never sent, named by its code', async () => {
+    const api = await serve(httpServer((_, response) => response.end('{}'), { tls: true }))
+    const { error } = await failure({ method: 'POST', url: `${api.origin}/api`, body: '{}', timeoutMs: 10_000 })
+    expect(error).toBeInstanceOf(TlsError)
+    expect(error).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', sent: false, name: 'TlsError' })
+    expect((error as Error).message).toMatch(
+      /^the TLS connection could not be set up \(DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate\)$/
+    )
+    expect(api.seen).toEqual([])
+  })
+
+  it('https:// to a server that speaks plain HTTP: a TLS error, never sent', async () => {
+    const api = await serve(httpServer((_, response) => response.end('{}')))
+    const { error } = await failure(get(`${api.origin.replace('http:', 'https:')}/api`))
+    expect(error).toBeInstanceOf(TlsError)
+    expect(error).toMatchObject({ sent: false })
+    expect(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER']).toContain((error as NetworkError).code)
+  })
+
   const failed = (code: string | undefined, message = `failed ${code ?? ''}`): Error =>
     code === undefined ? new Error(message) : Object.assign(new Error(message), { code })
 
@@ -383,6 +403,12 @@ describe('HttpClientTransport network errors: whether the server may have seen t
     ['ECONNRESET', failed('ECONNRESET'), 'ECONNRESET', 'the connection was reset'],
     ['a socket hang up without a code', failed(undefined, 'socket hang up'), 'ECONNRESET', 'the connection was reset'],
     ['EPIPE', failed('EPIPE'), 'EPIPE', 'the request failed (EPIPE)'],
+    [
+      'a TLS handshake that timed out',
+      failed('ERR_TLS_HANDSHAKE_TIMEOUT'),
+      'ERR_TLS_HANDSHAKE_TIMEOUT',
+      'the request failed (ERR_TLS_HANDSHAKE_TIMEOUT)'
+    ],
     ['an error without a code', failed(undefined, 'something odd'), 'EUNKNOWN', 'the request failed (something odd)'],
     ['a thrown string', 'odd', 'EUNKNOWN', 'the request failed (odd)'],
     [
@@ -393,6 +419,40 @@ describe('HttpClientTransport network errors: whether the server may have seen t
     ]
   ])('%s: the request may have reached the server', (_, error, code, message) => {
     expect(toNetworkError(error, undefined)).toMatchObject({ code, message, sent: true })
+  })
+
+  it.each([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH',
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER'
+  ])('%s is a TLS error: waiting does not fix it, and nothing was sent', (code) => {
+    const error = toNetworkError(failed(code, 'detail'), undefined)
+    expect(error).toBeInstanceOf(TlsError)
+    expect(error).toMatchObject({ code, sent: false, message: `the TLS connection could not be set up (${code}: detail)` })
+  })
+
+  it('a TLS error names OpenSSL\'s reason, not its file and line; other messages by their first line, without "Error: "', () => {
+    const openssl =
+      'write EPROTO 808CCA3B597F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n'
+    expect(toNetworkError(failed('EPROTO', openssl), undefined).message).toBe(
+      'the TLS connection could not be set up (EPROTO: wrong version number)'
+    )
+    expect(toNetworkError(failed('CERT_HAS_EXPIRED', 'Error: certificate has expired\nmore'), undefined).message).toBe(
+      'the TLS connection could not be set up (CERT_HAS_EXPIRED: certificate has expired)'
+    )
+    expect(toNetworkError(failed('CERT_HAS_EXPIRED', 'x'.repeat(300)), undefined).message).toBe(
+      `the TLS connection could not be set up (CERT_HAS_EXPIRED: ${'x'.repeat(200)})`
+    )
+    expect(toNetworkError(failed('CERT_HAS_EXPIRED', ''), undefined).message).toBe(
+      'the TLS connection could not be set up (CERT_HAS_EXPIRED)'
+    )
   })
 
   it('a message that only mentions a timeout, a reset or a refusal is not taken for one', () => {

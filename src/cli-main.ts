@@ -235,7 +235,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       log.info(`Created LayerCI job ${state.jobId}; not waiting (--no-wait).`)
       // The id alone, for `id=$(layerci-run --no-wait …)`; the job object with --json.
       if (flags.json) printJob()
-      else io.stdout.write(`${state.jobId}\n`)
+      else io.stdout.write(`${safe(String(state.jobId))}\n`)
     }
     return ExitCode.ok
   } catch (error) {

@@ -14,6 +14,7 @@ import {
   MAX_REDIRECTS,
   NetworkError,
   ProxyError,
+  TlsError,
   parseRetryAfter,
   type HttpResponse,
   type RefusedRedirect,
@@ -310,7 +311,13 @@ export class LayerCiClient {
         const network = error instanceof NetworkError ? error : new NetworkError(this.redact(String(error)), 'EUNKNOWN', true)
         statusText = network.message
         const reason = this.redact(network.message)
-        if (network instanceof ProxyError && network.connectStatus === 407) {
+        if (network instanceof TlsError) {
+          // A certificate does not become trusted by waiting.
+          verdict = {
+            kind: 'fatal',
+            message: `LayerCI could not be reached securely at ${new URL(this.options.apiUrl).origin}: ${reason}. If its certificate comes from a private certificate authority, give that authority's certificate to Node.js with NODE_EXTRA_CA_CERTS; if the server speaks plain HTTP, check ${this.apiUrlName}.${method === 'POST' ? ' No job was created.' : ''}`
+          }
+        } else if (network instanceof ProxyError && network.connectStatus === 407) {
           // Credentials do not appear by waiting.
           verdict = {
             kind: 'fatal',

@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import { systemClock, type Clock } from './clock.js'
 import { countedAsSuccess, runEngine } from './engine.js'
-import { InputError, JobFailedError, LayerError, messageOf, WaitTimeoutError } from './errors.js'
+import { ExitCode, InputError, JobFailedError, LayerError, messageOf, WaitTimeoutError } from './errors.js'
 import { eventDefaults, secretsWithheld } from './event.js'
 import { onInterrupt, interruptMessage } from './interrupt.js'
 import { safeLog, type Log } from './log.js'
@@ -43,21 +43,23 @@ function actionLog(): Log {
  * Writes each output whose value changed since the last call. A runner file that fails once a job
  * exists (the disk filled up) costs a warning, never the wait for the job.
  */
-function outputWriter(state: RunState, safe: SafeText, log: Log): () => void {
+function outputWriter(state: RunState, safe: SafeText, log: Log): { write: () => void; problem: () => string | undefined } {
   const written = new Map<OutputName, string>()
-  let warned = false
-  return () => {
+  let problem: string | undefined
+  const write = (): void => {
     try {
       for (const [name, value] of Object.entries(outputsOf(state, safe)) as Array<[OutputName, string]>) {
         if (written.get(name) === value) continue
         core.setOutput(name, value)
         written.set(name, value)
       }
+      problem = undefined
     } catch (error) {
-      if (!warned) log.warning(`Could not write the step's outputs: ${messageOf(error)}`)
-      warned = true
+      if (problem === undefined) log.warning(`Could not write the step's outputs: ${messageOf(error)}`)
+      problem = messageOf(error)
     }
   }
+  return { write, problem: () => problem }
 }
 
 async function writeSummary(state: RunState, verdict: string, notes: string[], clock: Clock, log: Log, safe: SafeText): Promise<void> {
@@ -105,7 +107,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const state = new RunState(clock.now())
   const safe = makeSafeText(makeRedactor(secrets))
   const log = safeLog(actionLog(), safe)
-  const writeOutputs = outputWriter(state, safe, log)
+  const outputs = outputWriter(state, safe, log)
+  const writeOutputs = outputs.write
   onInterrupt((signal) => {
     writeOutputs()
     log.error(interruptMessage(state, signal), 'Cancelled')
@@ -138,7 +141,19 @@ export async function run(options: RunOptions = {}): Promise<void> {
     if (result === 'passed') {
       if (status !== 'SUCCEEDED') notes.push(`${countedAsSuccess(status, ACTION_WORDS)}.`)
       log.info(`LayerCI job ${state.jobId} ${status}${state.url ? `: ${state.url}` : ''}`)
-    } else log.info(`Not waiting for job ${state.jobId} ("wait: false").`)
+    } else {
+      log.info(`Not waiting for job ${state.jobId} ("wait: false").`)
+      // Without a wait, the job id output is the result: a later step that cannot read it would
+      // create a second job or wait for nothing. One more try first: the cause may have passed.
+      writeOutputs()
+      const problem = outputs.problem()
+      if (problem !== undefined) {
+        throw new LayerError(
+          `Created LayerCI job ${state.jobId}${state.url ? ` (${state.url})` : ''}, but the step's outputs could not be written (${problem}): later steps cannot read its job-id.`,
+          ExitCode.api
+        )
+      }
+    }
   } catch (error) {
     writeOutputs()
     if (!(error instanceof LayerError) && error instanceof Error && error.stack) log.debug(error.stack)

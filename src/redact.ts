@@ -48,8 +48,64 @@ const ENCODINGS: ReadonlyArray<(text: string) => string> = [
       .replace(/&#39;/g, '&#x27;')
       .replace(/&quot;/g, '&#34;'),
   // Host names are lower-cased by URL parsing.
-  (text) => text.toLowerCase()
+  (text) => text.toLowerCase(),
+  // Other encoders: encodeURI; Python's quote(), which keeps "/"; Go's url.PathEscape, which keeps
+  // "+", "=", ":", "@", "&", "$", ",", ";".
+  (text) => encodeURI(text),
+  (text) =>
+    encodeURIComponent(text)
+      .replace(/%2F/g, '/')
+      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+  (text) => encodeURIComponent(text).replace(/%(2B|3D|3A|40|26|24|2C|3B)/g, (hex) => decodeURIComponent(hex))
 ]
+
+/** Percent-encoding of each UTF-8 byte, also as a percent-encoded percent sign ("%2541"). */
+function percentForms(c: string): string[] {
+  const bytes = [...new TextEncoder().encode(c)].map((byte) => byte.toString(16).padStart(2, '0'))
+  return [bytes.map((hex) => `%${hex}`).join(''), bytes.map((hex) => `%25${hex}`).join('')]
+}
+
+const NAMED_ENTITIES: Record<string, string[]> = {
+  '&': ['&amp;'],
+  '<': ['&lt;'],
+  '>': ['&gt;'],
+  '"': ['&quot;'],
+  "'": ['&apos;']
+}
+
+/**
+ * Every way one character can be written by the encoders a server or a proxy may apply: itself,
+ * percent-encoded (any encoder that escapes more or fewer characters, "+" for a space), as a
+ * decimal or hexadecimal HTML reference or a named one, as a JSON escape ("\u0041", "\"", "\/").
+ */
+function charForms(c: string): string[] {
+  const code = c.codePointAt(0) ?? 0
+  // JSON escapes a character outside the BMP as two UTF-16 code units.
+  const units = Array.from({ length: c.length }, (_, i) => c.charCodeAt(i))
+  const forms = [
+    c,
+    ...percentForms(c),
+    `&#${code};`,
+    `&#x${code.toString(16)};`,
+    ...(NAMED_ENTITIES[c] ?? []),
+    units.map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).join('')
+  ]
+  if (c === ' ') forms.push('+')
+  if (c === '"' || c === '\\' || c === '/') forms.push(`\\${c}`)
+  return forms
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * A pattern for the key written with each character in any of its forms, mixed as any encoder
+ * mixes them (Python's quote() keeps "/", Go's PathEscape keeps "+" and "=", encodeURI keeps
+ * both), in any letter case (hex digits, a lower-cased host name).
+ */
+function anyMixOf(secret: string): RegExp {
+  const parts = Array.from(secret).map((c) => `(?:${charForms(c).map(escapeRegExp).join('|')})`)
+  return new RegExp(parts.join(''), 'gi')
+}
 
 /** Every form of `secret` that the encodings above make, alone or one after another. */
 export function secretForms(secret: string): string[] {
@@ -59,14 +115,18 @@ export function secretForms(secret: string): string[] {
     forms.add(once)
     for (const second of ENCODINGS) forms.add(second(once))
   }
-  return [...forms]
+  // No encoding shortens a key. A shorter "form" is a URL parser's cut at a "#" or "?" that an
+  // HTML reference put there ("&#39;"): only a piece of the key, which would redact other text.
+  return [...forms].filter((form) => form.length >= secret.length)
 }
 
 export function makeRedactor(secrets: readonly string[]): Redactor {
   const forms = new Set<string>()
+  const mixes: RegExp[] = []
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue
     for (const form of secretForms(secret)) forms.add(form)
+    mixes.push(anyMixOf(secret))
   }
   // Longest first, so that an encoded form is not half-replaced through a shorter one; the forms
   // before the parameter rule, which stops at characters a raw key may hold.
@@ -74,6 +134,7 @@ export function makeRedactor(secrets: readonly string[]): Redactor {
   return (text: string) => {
     let out = text
     for (const form of ordered) out = out.split(form).join(REDACTED)
+    for (const mix of mixes) out = out.replace(mix, REDACTED)
     return out.replace(KEY_PARAMS, `$1${REDACTED}`)
   }
 }

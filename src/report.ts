@@ -43,7 +43,7 @@ export function jobPageUrl(settings: Pick<Settings, 'apiUrl' | 'owner' | 'repoNa
 export function outputsOf(state: RunState, safe: SafeText): Partial<Record<OutputName, string>> {
   const out: Partial<Record<OutputName, string>> = {}
   const id = state.job?.id ?? state.jobId
-  if (id !== undefined) out['job-id'] = String(id)
+  if (id !== undefined) out['job-id'] = safe(String(id))
   if (state.url) out['job-url'] = safe(state.url)
   const job = state.job
   const calculated = state.calculatedStatus ?? job?.calculated_status

@@ -182,7 +182,8 @@ function chooseFlavor(value: string, apiUrl: string): { flavor: Flavor; auto: bo
   const choice = value === '' ? 'auto' : value.toLowerCase()
   if (choice === 'layerci' || choice === 'webappio') return { flavor: choice, auto: false }
   if (choice !== 'auto') fail('api-flavor', `must be auto, layerci or webappio, not "${value}"`)
-  const host = new URL(apiUrl).hostname.toLowerCase()
+  // A fully qualified name may end with a dot ("webapp.io.").
+  const host = new URL(apiUrl).hostname.toLowerCase().replace(/\.$/, '')
   return { flavor: host === 'webapp.io' || host.endsWith('.webapp.io') ? 'webappio' : 'layerci', auto: true }
 }
 

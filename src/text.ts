@@ -41,9 +41,17 @@ export interface SafeText {
   json(value: unknown): string
 }
 
-/** A copy of a JSON value with every string, property names included, redacted. */
+/**
+ * A copy of a JSON value with every string, property names included, redacted; a number that
+ * shows the key (a key of digits echoed as a number) becomes the redacted string.
+ */
 function redactValue(value: unknown, redact: Redactor): unknown {
   if (typeof value === 'string') return redact(value)
+  if (typeof value === 'number') {
+    const text = String(value)
+    const redacted = redact(text)
+    return redacted === text ? value : redacted
+  }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, redact))
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactValue(item, redact)]))

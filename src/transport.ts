@@ -62,6 +62,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 /** Codes for which the connection was never made, so the server cannot have acted. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_NONAME'])
 
+/**
+ * TLS failures: the certificate could not be verified (self-signed, unknown authority, expired,
+ * another host's name), or the server does not speak TLS on that port (EPROTO, "wrong version
+ * number"). Waiting does not change them, and no request went through.
+ */
+const TLS_CODE = /^(EPROTO|ERR_SSL_\w+|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|\w*CERT\w*|UNABLE_TO_\w+|\w*SELF_SIGNED\w*)$/
+
 /** A request that got no HTTP answer. `sent` is false only when the server surely never saw it. */
 export class NetworkError extends Error {
   constructor(
@@ -91,6 +98,14 @@ export class ProxyError extends NetworkError {
   ) {
     super(message, 'EPROXY', false)
     this.name = 'ProxyError'
+  }
+}
+
+/** The TLS connection to the server could not be set up: the request never reached it. */
+export class TlsError extends NetworkError {
+  constructor(code: string, detail: string) {
+    super(`the TLS connection could not be set up (${code}${detail ? `: ${detail}` : ''})`, code, false)
+    this.name = 'TlsError'
   }
 }
 
@@ -188,6 +203,7 @@ export function toNetworkError(error: unknown, proxy: Proxy | undefined): Networ
   const viaProxy = proxy === undefined ? undefined : toProxyError(message, proxy)
   if (viaProxy) return viaProxy
   if (/^Request timeout/.test(message)) return timedOut(proxy)
+  if (TLS_CODE.test(code)) return new TlsError(code, tlsDetail(message))
   if (NOT_SENT_CODES.has(code)) {
     const what =
       code === 'ECONNREFUSED'
@@ -200,6 +216,13 @@ export function toNetworkError(error: unknown, proxy: Proxy | undefined): Networ
   if (code === 'ECONNRESET' || /socket hang up/i.test(message))
     return new NetworkError('the connection was reset', code || 'ECONNRESET', true)
   return new NetworkError(`the request failed (${code || message})`, code || 'EUNKNOWN', true)
+}
+
+/** The reason in a TLS error's message: OpenSSL's own words ("wrong version number"), or its first line. */
+function tlsDetail(message: string): string {
+  const openssl = /SSL routines:[^:]*:([^:\n]+)/.exec(message)
+  const line = (openssl?.[1] ?? message.split('\n')[0] ?? '').replace(/^(Error: )+/, '')
+  return line.slice(0, 200)
 }
 
 /** A request that timed out; through a proxy, the proxy is named (it may be the one not answering). */
