@@ -165,12 +165,12 @@ describe('parseJob: the job id', () => {
     ['a boolean', true],
     ['null', null]
   ])('rejects %s', (_, id) => {
-    expect(parseJob({ id, calculated_status: 'NEW' })).toEqual({ ok: false, reason: 'the job has no numeric id' })
+    expect(parseJob({ id, calculated_status: 'NEW' })).toEqual({ ok: false, reason: 'a job without a numeric id' })
   })
 
   it('rejects what is not an object', () => {
     for (const value of [null, 'job', 3, [{ id: 1, calculated_status: 'NEW' }]]) {
-      expect(parseJob(value)).toEqual({ ok: false, reason: 'the job is not an object' })
+      expect(parseJob(value)).toEqual({ ok: false, reason: 'a job that is not an object' })
     }
   })
 

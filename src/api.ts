@@ -70,11 +70,11 @@ function deeperThan(value: unknown, limit: number): boolean {
 }
 
 export function parseJob(value: unknown): Parsed<Job> {
-  if (!isRecord(value)) return { ok: false, reason: 'the job is not an object' }
+  if (!isRecord(value)) return { ok: false, reason: 'a job that is not an object' }
   const rawId = value.id
   const id = typeof rawId === 'number' ? rawId : typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : NaN
-  if (!Number.isSafeInteger(id) || id < 0) return { ok: false, reason: 'the job has no numeric id' }
-  if (typeof value.calculated_status !== 'string') return { ok: false, reason: 'the job has no calculated_status' }
+  if (!Number.isSafeInteger(id) || id < 0) return { ok: false, reason: 'a job without a numeric id' }
+  if (typeof value.calculated_status !== 'string') return { ok: false, reason: 'a job without a calculated_status' }
   const job: Job = {
     id,
     calculated_status: value.calculated_status,
