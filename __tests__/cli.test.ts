@@ -18,7 +18,7 @@ interface Run {
   ms: number
 }
 
-function cli(args: string[], env: Record<string, string> = {}, options: { cwd?: string; signalAfterMs?: number } = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string> = {}, options: { cwd?: string; signalAfterMs?: number; signal?: NodeJS.Signals } = {}): Promise<Run> {
   const started = Date.now()
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? tmpdir(),
@@ -29,7 +29,7 @@ function cli(args: string[], env: Record<string, string> = {}, options: { cwd?: 
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs)
+  if (options.signalAfterMs !== undefined) setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.signalAfterMs)
   return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr, ms: Date.now() - started })))
 }
 
@@ -238,15 +238,15 @@ describe('layerci-run', () => {
     expect(run.stderr).toContain('error: Timed out after 3s waiting for LayerCI job 1 (last status seen: NEW)')
   })
 
-  it('exit 130: interrupted, says the job keeps running', async () => {
+  it.each<NodeJS.Signals>(['SIGINT', 'SIGHUP'])('exit 130 on %s: interrupted, says the job keeps running', async (signal) => {
     const fake = await fakeWith(MANUAL)
     const run = await cli(
       ['--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--ref', 'abc1234', '--branch', 'main'],
       { LAYERCI_TOKEN: fake.token },
-      { signalAfterMs: 1200 }
+      { signalAfterMs: 1200, signal }
     )
     expect(run.code).toBe(130)
-    expect(run.stderr).toContain('Interrupted by SIGINT. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint')
+    expect(run.stderr).toContain(`Interrupted by ${signal}. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint`)
     expect(run.ms).toBeLessThan(2500)
   })
 

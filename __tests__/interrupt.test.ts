@@ -35,7 +35,7 @@ describe('interruptMessage', () => {
 })
 
 describe('onInterrupt', () => {
-  const signals = ['SIGINT', 'SIGTERM'] as const
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]))
   afterEach(() => {
     // Remove what a test installed: the once-handlers of the signal that was not sent.

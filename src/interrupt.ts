@@ -16,7 +16,7 @@ export function interruptMessage(state: RunState, signal: string): string {
   return `Interrupted by ${signal} before any LayerCI job was created.`
 }
 
-/** Installs handlers for SIGINT and SIGTERM that call `report` and exit with 130. */
+/** Installs handlers for SIGINT, SIGTERM and SIGHUP that call `report` and exit with 130. */
 export function onInterrupt(report: (signal: string) => void): void {
   let handled = false
   const handler = (signal: NodeJS.Signals): void => {
@@ -30,4 +30,6 @@ export function onInterrupt(report: (signal: string) => void): void {
   }
   process.once('SIGINT', handler)
   process.once('SIGTERM', handler)
+  // A closed terminal (the CLI run by hand): the job keeps running all the same.
+  process.once('SIGHUP', handler)
 }
