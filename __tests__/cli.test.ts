@@ -18,7 +18,11 @@ interface Run {
   ms: number
 }
 
-function cli(args: string[], env: Record<string, string> = {}, options: { cwd?: string; signalAfterMs?: number; signal?: NodeJS.Signals } = {}): Promise<Run> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { cwd?: string; signalAfterMs?: number; signal?: NodeJS.Signals } = {}
+): Promise<Run> {
   const started = Date.now()
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? tmpdir(),
