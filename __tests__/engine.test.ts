@@ -54,7 +54,9 @@ describe('engine: create, wait, result', () => {
 
   it('sends checkpoint, accept_buttons and extra when set', async () => {
     const fake = await fakeWith()
-    await run(fake, { checkpoint: 'deploy', acceptButtons: true, extra: 'x=1', wait: false })
+    const result = await run(fake, { checkpoint: 'deploy', acceptButtons: true, extra: 'x=1', wait: false })
+    // skip_no_further_than is documented by the layerci API: no notice about it.
+    expect(result.log.text()).not.toContain('no longer documents skip_no_further_than')
     expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({
       branch: 'main',
       ref: 'abcdef1234567890abcdef1234567890abcdef12',
@@ -349,7 +351,29 @@ describe('engine: webappio flavor', () => {
     const result = await run(fake, { flavor: 'webappio' }, clock)
     expect(result.verdict).toBe('passed')
     expect(result.log.matching('warning')).toEqual([expect.stringMatching(/^warning: Could not list the runners of job 1: /)])
+    // No checkpoint given: nothing to say about skip_no_further_than.
+    expect(result.log.text()).not.toContain('skip_no_further_than')
     expect(result.state.runners).toBeUndefined()
+  })
+})
+
+describe('engine: runners are a webappio endpoint', () => {
+  it('the layerci flavor never asks for runners, even for a job that has a uuid', async () => {
+    const fake = await fakeWith()
+    fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })
+    const job = {
+      id: 1,
+      calculated_status: 'SUCCEEDED',
+      status: 'SEE_RUNNERS',
+      branch: 'main',
+      uuid: '0b5c1a53-5f0e-4c1e-9a57-3c2b8f1f2d10'
+    }
+    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'ok', job }) }, 100)
+    const result = await run(fake, { jobId: 1 })
+    expect(result.verdict).toBe('passed')
+    expect(result.state.job?.uuid).toBe('0b5c1a53-5f0e-4c1e-9a57-3c2b8f1f2d10')
+    expect(fake.count('runners')).toBe(0)
+    expect(result.log.text()).not.toContain('Runners of job')
   })
 })
 
