@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
-import { LayerCiClient } from '../src/client.js'
+import { LayerCiClient, type ClientOptions } from '../src/client.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
 import { NetworkError, parseRetryAfter } from '../src/transport.js'
 import { FakeClock } from '../__fixtures__/clock.js'
@@ -12,20 +12,26 @@ import { testClient } from '../__fixtures__/client.js'
 const TOKEN = 'k3y/with+special&chars'
 const ENCODED = encodeURIComponent(TOKEN)
 
-function setup(script: Scripted[], options: { deadlineMs?: number; flavor?: 'layerci' | 'webappio' } = {}) {
-  const clock = new FakeClock()
+interface SetupOptions extends Partial<Omit<ClientOptions, 'deadline' | 'transport' | 'clock' | 'log'>> {
+  deadlineMs?: number
+  clock?: FakeClock
+}
+
+function setup(script: Scripted[], options: SetupOptions = {}) {
+  const { deadlineMs = 600_000, clock = new FakeClock(), ...rest } = options
   const log = new MemoryLog()
   const transport = new ScriptedTransport(script)
   const client = new LayerCiClient({
     apiUrl: 'https://layer.example.com/prefix',
     token: TOKEN,
-    flavor: options.flavor ?? 'layerci',
+    flavor: 'layerci',
     repoName: 'web app',
-    deadline: clock.now() + (options.deadlineMs ?? 600_000),
+    random: () => 0.5,
+    ...rest,
+    deadline: clock.now() + deadlineMs,
     transport,
     clock,
-    log,
-    random: () => 0.5
+    log
   })
   return { clock, log, transport, client }
 }
@@ -746,5 +752,195 @@ describe('LayerCiClient: Retry-After against the deadline', () => {
     const { client, clock } = timed([json(500, {}, { 'retry-after': '40' }), ok(1)], 600_000)
     await client.latest({})
     expect(clock.sleeps).toEqual([750])
+  })
+})
+
+describe('LayerCiClient: names in error texts', () => {
+  it('a repository name that contains a word about keys does not turn "no jobs" into a refusal', async () => {
+    const { client } = setup([json(200, { status: 'error', error: 'no jobs for token-service yet' })], { repoName: 'token-service' })
+    await expect(client.latest({})).resolves.toEqual({ kind: 'none' })
+  })
+
+  it('the full name is taken out before the owner: an owner inside the repository name leaves no key word behind', async () => {
+    // Taking out "my" first would leave "REPO/REPO-token", which reads as a refusal.
+    const { client } = setup([json(200, { status: 'error', error: 'no jobs for my/my-token yet' })], { owner: 'my', repoName: 'my-token' })
+    await expect(client.latest({})).resolves.toEqual({ kind: 'none' })
+  })
+
+  it('an owner whose name holds a word about keys does not turn "no jobs" into a refusal either', async () => {
+    const { client } = setup([json(200, { status: 'error', error: 'no jobs for token-co/web yet' })], {
+      owner: 'token-co',
+      repoName: 'web'
+    })
+    await expect(client.latest({})).resolves.toEqual({ kind: 'none' })
+  })
+
+  it.each([400, 410, 422])(
+    'the documented "no match" text means no match with HTTP %d too (the API page allows 200 or 4xx)',
+    async (status) => {
+      const { client, transport } = setup([
+        json(status, { status: 'error', error: 'There are no runs in o/web app matching the given filters.' })
+      ])
+      await expect(client.latest({ done: 'true' })).resolves.toEqual({ kind: 'none' })
+      expect(transport.requests).toHaveLength(1)
+    }
+  )
+
+  it('an unknown repository names the flavor hint when auto chose the flavor, and no text when none was given', async () => {
+    const { client } = setup([{ statusCode: 404, headers: {}, body: '{"status":"ok"}' }], {
+      flavorHint: 'api-flavor "auto" chose webappio.'
+    })
+    await expect(client.post({})).rejects.toThrow(
+      new ApiError('Repository "web app" was not found for this API key (HTTP 404). api-flavor "auto" chose webappio.')
+    )
+  })
+})
+
+describe('LayerCiClient: addresses', () => {
+  it('an api-url path with several trailing slashes gives one clean path', async () => {
+    const { client, transport } = setup([ok(1)], { apiUrl: 'https://layer.example.com/prefix//' })
+    await client.latest({})
+    expect(new URL(transport.requests[0]?.url ?? '').pathname).toBe('/prefix/api/v1/run/web%20app/latest')
+  })
+
+  it('webappio: the newest job of a branch is searched by branch, of the repository by repo', async () => {
+    const { client, transport } = setup([ok(1), ok(2)], { flavor: 'webappio' })
+    await client.newest('feature/x', 'Look')
+    await client.newest(undefined, 'Look')
+    expect(transport.requests.map((request) => new URL(request.url).searchParams.get('search'))).toEqual([
+      'branch:feature/x',
+      'repo:web app'
+    ])
+  })
+
+  it('a redirect whose Location is not a URL fails naming it, quoted and cut to 200 characters', async () => {
+    const location = `http://[${'x'.repeat(300)}`
+    const { client } = setup([
+      { statusCode: 302, headers: {}, body: '', refusedRedirect: { statusCode: 302, location, why: 'unreadable' } }
+    ])
+    await expect(client.latest({})).rejects.toThrow(
+      new ApiError(
+        `LayerCI at https://layer.example.com answered HTTP 302, a redirect to "${location.slice(0, 200)}", which is not a URL: check "api-url".`
+      )
+    )
+  })
+})
+
+describe('LayerCiClient: what a create answer means', () => {
+  it('HTTP 403 to the create is a refused key, whatever the body', async () => {
+    const { client, transport } = setup([{ statusCode: 403, headers: {}, body: 'Forbidden' }])
+    await expect(client.post({})).rejects.toThrow(
+      new ApiError('The LayerCI API key was refused (HTTP 403). Check "token": it must be a LayerCI API key with access to web app.')
+    )
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('a 2xx page that is not the API may have created a job: never re-sent, and the reason says what came back', async () => {
+    const { client, transport } = setup([{ statusCode: 200, headers: {}, body: '<html>welcome</html>' }, ok(1)])
+    await expect(client.post({})).resolves.toEqual({ kind: 'ambiguous', reason: 'HTTP 200 with an HTML page, not the API' })
+    expect(transport.requests).toHaveLength(1)
+  })
+})
+
+describe('LayerCiClient: labels of the log lines', () => {
+  it('a search is a "Poll" unless told otherwise; the runners are "Runners"', async () => {
+    const { client, log } = setup([json(503, {}), ok(1), json(503, {}), json(200, { status: 'ok', runners: [] })], { flavor: 'webappio' })
+    await client.search(['id:1'])
+    await client.runners('0f0e0d0c-0b0a-4908-8706-050403020100')
+    expect(log.matching('info')).toEqual([
+      'info: Poll: HTTP 503 (attempt 1); retrying in 0.8s',
+      'info: Runners: HTTP 503 (attempt 1); retrying in 0.8s'
+    ])
+  })
+
+  it('runners the API will not list: the error names its text, redacted', async () => {
+    const { client } = setup([json(200, { status: 'error', error: `There is no run for web app matching uuid x (${TOKEN})` })], {
+      flavor: 'webappio'
+    })
+    await expect(client.runners('0f0e0d0c-0b0a-4908-8706-050403020100')).rejects.toThrow(
+      new ApiError('LayerCI did not list the runners: There is no run for web app matching uuid x (***)')
+    )
+  })
+})
+
+/** A clock whose sleeps of 2 ms or more end a millisecond early, as timers may against the wall clock. */
+class EarlyClock extends FakeClock {
+  override async sleep(ms: number): Promise<void> {
+    await super.sleep(ms >= 2 ? ms - 1 : ms)
+  }
+}
+
+describe('LayerCiClient: the deadline, to the millisecond', () => {
+  const start = Date.UTC(2026, 0, 1)
+  const refused = (): NetworkError => new NetworkError('the connection was refused', 'ECONNREFUSED', false)
+  const reset = (): NetworkError => new NetworkError('the connection was reset', 'ECONNRESET', true)
+
+  it('at the deadline, nothing is sent', async () => {
+    const { client, transport } = setup([ok(1)], { deadlineMs: 0 })
+    await expect(client.latest({})).rejects.toBeInstanceOf(DeadlineError)
+    expect(transport.requests).toHaveLength(0)
+  })
+
+  it('a first failure at the last moment a retry could start ends the run at its deadline, with no second try', async () => {
+    for (const deadlineMs of [1000, 500]) {
+      const { client, transport, clock } = setup([json(503, {}), ok(1)], { deadlineMs })
+      await expect(client.latest({})).rejects.toBeInstanceOf(DeadlineError)
+      expect(transport.requests).toHaveLength(1)
+      expect(clock.now() - start).toBe(deadlineMs)
+    }
+  })
+
+  it('on a clock that wakes early, one last try is made, not a string of ever shorter ones', async () => {
+    const { client, transport, clock } = setup(
+      Array.from({ length: 10 }, () => json(503, {})),
+      { deadlineMs: 10_000, clock: new EarlyClock(start) }
+    )
+    await expect(client.latest({})).rejects.toBeInstanceOf(DeadlineError)
+    // 0, 0.749, 2.248, 5.247 s; the next back-off passes 9 s, so the last try is set for 9 s and
+    // starts at 8.999 s on this clock. Nothing is sent after it.
+    expect(transport.requests).toHaveLength(5)
+    expect(clock.now() - start).toBeLessThanOrEqual(10_000)
+  })
+
+  it('an attempt whose back-off ends exactly at the last moment is the last one', async () => {
+    // Deadline 1.75 s: the last try may start at 0.75 s, exactly when the first back-off ends.
+    const { client, transport } = setup([json(503, {}), json(503, {}), json(503, {}), ok(1)], {
+      deadlineMs: 1750,
+      clock: new EarlyClock(start)
+    })
+    await expect(client.latest({})).rejects.toBeInstanceOf(DeadlineError)
+    expect(transport.requests).toHaveLength(2)
+  })
+
+  it('a server that answered once, even with errors, is reachable: its 503s are ridden out past the unreachable budget', async () => {
+    const { client, clock } = setup([refused(), ...Array.from({ length: 4 }, () => json(503, {})), ok(5)], { deadlineMs: 3_600_000 })
+    await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 5 } })
+    expect(clock.now() - start).toBeGreaterThan(10_000)
+  })
+
+  it('the unreachable budget counts from the first refused connection: resets before it (something answered) do not use it up', async () => {
+    const { client, transport } = setup([reset(), reset(), reset(), ...Array.from({ length: 5 }, refused)], { deadlineMs: 3_600_000 })
+    await expect(client.latest({})).rejects.toThrow(/^LayerCI could not be reached at https:\/\/layer\.example\.com/)
+    // Refused at 5.25 s and 11.25 s: the next try (23.25 s) would be 18 s after the first refusal.
+    expect(transport.requests).toHaveLength(5)
+  })
+
+  it('a retry that would start when the unreachable budget is spent is not made', async () => {
+    const { client, transport } = setup([refused(), refused(), ok(1)], { unreachableBudgetMs: 750 })
+    await expect(client.latest({})).rejects.toThrow(/^LayerCI could not be reached/)
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('an unreachable server whose next retry would start at or past the deadline fails as unreachable, not as a timeout', async () => {
+    for (const deadlineMs of [750, 2000]) {
+      const { client, clock } = setup(Array.from({ length: 5 }, refused), { deadlineMs })
+      const error = await client.latest({}).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(ApiError)
+      expect(error).not.toBeInstanceOf(DeadlineError)
+      expect((error as Error).message).toMatch(
+        /^LayerCI could not be reached at https:\/\/layer\.example\.com: the connection was refused\./
+      )
+      expect(clock.now() - start).toBeLessThan(deadlineMs)
+    }
   })
 })

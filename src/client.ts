@@ -209,9 +209,7 @@ export class LayerCiClient {
       const retryAfterMs = RETRY_AFTER_STATUSES.has(code)
         ? parseRetryAfter(response.headers['retry-after'], this.options.clock.now())
         : undefined
-      return retryAfterMs === undefined
-        ? { kind: 'retry', reason: `HTTP ${code}` }
-        : { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
+      return { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
     }
     const parsed = parseAnswer(response.body)
     if (!parsed.ok) {
@@ -245,9 +243,7 @@ export class LayerCiClient {
     if (RETRY_AFTER_STATUSES.has(code)) {
       // 429 and 503 say the server did not take the request: safe to send again.
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.clock.now())
-      return retryAfterMs === undefined
-        ? { kind: 'retry', reason: `HTTP ${code}` }
-        : { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
+      return { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
     }
     if (code >= 500) return { kind: 'ambiguous', reason: `HTTP ${code}` }
     if (code >= 400)
@@ -299,8 +295,7 @@ export class LayerCiClient {
       let statusText: string
       let unreachable = false
       try {
-        const request = { method, url, timeoutMs: Math.min(this.requestTimeoutCapMs, timeLeft) }
-        const response = await transport.send(body === undefined ? request : { ...request, body })
+        const response = await transport.send({ method, url, timeoutMs: Math.min(this.requestTimeoutCapMs, timeLeft), body })
         for (const hop of response.redirects ?? []) {
           log.debug(`${method} ${pathOf(hop.from)} -> HTTP ${hop.statusCode}, redirected to ${this.serverText(hop.location)}`)
         }
@@ -366,9 +361,10 @@ export class LayerCiClient {
         }
       }
       // The last attempt is made as close to the deadline as a request allows, not given up on
-      // because the next back-off would pass it: the server may be back by then.
+      // because the next back-off would pass it: the server may be back by then. An attempt that
+      // starts at that moment is the last, even if the clock wakes a little early for it.
       const lastStart = this.deadline - LAST_TRY_RESERVE_MS
-      if (clock.now() + delay > lastStart) {
+      if (clock.now() + delay >= lastStart) {
         if (lastTry || clock.now() >= lastStart) {
           // Nothing more can be tried in time: the run ends at its deadline, not before.
           await clock.sleep(this.deadline - clock.now())
