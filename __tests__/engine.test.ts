@@ -20,19 +20,24 @@ async function run(fake: FakeLayerCi, overrides: Partial<Settings> = {}, clock =
   const state = new RunState(clock.now())
   let client: LayerCiClient | undefined
   let updates = 0
+  /** The calculated status the outputs were given at each update. */
+  const calculated: Array<string | undefined> = []
   const outcome = await runEngine({
     settings: settingsFor(fake.url, { token: fake.token, ...overrides }),
     log,
     clock,
     transport: new HttpClientTransport('test'),
     state,
-    onUpdate: () => updates++,
+    onUpdate: () => {
+      updates++
+      calculated.push(state.calculatedStatus)
+    },
     onClient: (c) => (client = c)
   }).then(
     (verdict) => ({ verdict, error: undefined }),
     (error: unknown) => ({ verdict: undefined, error })
   )
-  return { ...outcome, log, state, clock, updates, client }
+  return { ...outcome, log, state, clock, updates, calculated, client }
 }
 
 function fakeWith(schedule = MANUAL, options: FakeOptions = {}) {
@@ -544,5 +549,92 @@ describe('engine: the create, as the rest of the run sees it', () => {
     })
     expect(urls[0]).toBe(`${fake.url}/jobs/github/fake-owner/layerci-example/1`)
     expect(state.jobId).toBe(1)
+  })
+})
+
+describe('engine: what the log and the outputs are told', () => {
+  it('each phase of the log is its own group, named after the repository or the job', async () => {
+    const fake = await startFake({ dialect: 'webappio', repos: { [REPO]: { owner: 'fake-owner', schedule: MANUAL } } })
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    const result = await run(fake, { flavor: 'webappio' }, clock)
+    expect(result.verdict).toBe('passed')
+    expect(result.log.matching('group')).toEqual([
+      'group: Create a LayerCI job for layerci-example',
+      'group: Wait for LayerCI job 1',
+      'group: Runners of job 1'
+    ])
+  })
+
+  it('the calculated-status output is only ever a status the job was seen in, never a lower bound from elimination', async () => {
+    const fake = await fakeWith()
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) {
+        // A newer job in flight hides ours; ours moves on, which the status filters tell.
+        fake.setStatus(REPO, 1, 'RUNNING')
+        fake.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
+      }
+    }
+    const result = await run(fake, { timeoutMs: 5000 }, clock)
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    // The wait learned "STARTING_RUNNERS or later", then "RUNNING or later": the log says so ...
+    expect((result.error as Error).message).toContain('last status seen: RUNNING or later (no longer STARTING_RUNNERS)')
+    // ... the outputs keep what was read.
+    expect(result.calculated.filter((status) => status !== undefined && status !== 'NEW')).toEqual([])
+    expect(result.state.calculatedStatus).toBe('NEW')
+  })
+
+  it('a timeout names the last problem the polls met', async () => {
+    const fake = await fakeWith()
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'error', error: 'something odd' }) }, 100)
+    }
+    const result = await run(fake, { timeoutMs: 5000 }, clock)
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    expect((result.error as Error).message).toContain('Last problem: Poll: LayerCI answered "something odd".')
+  })
+
+  it('a failed runner whose Layerfile the API does not name is annotated as such, titled by its id', async () => {
+    const runners = [{ id: 'build-3', layerfile_relative_path: '', status: 'FAILURE', was_retried: false, runner_index: 3 }]
+    const fake = await startFake({ dialect: 'webappio', repos: { [REPO]: { owner: 'fake-owner', schedule: MANUAL, runners } } })
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'FAILURE')
+    const result = await run(fake, { flavor: 'webappio' }, clock)
+    expect(result.error).toBeInstanceOf(JobFailedError)
+    expect(result.log.matching('error')).toEqual(['error: [Layerfile build-3] Runner build-3 of job 1 ended FAILURE: unknown Layerfile'])
+  })
+
+  it('an owner whose name holds a word about keys does not turn a "no jobs" answer into a refused key', async () => {
+    const fake = await startFake({ repos: { web: { owner: 'token-co', schedule: MANUAL } } })
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) {
+        fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'error', error: 'no jobs for token-co/web yet' }) })
+        fake.setStatus('web', 1, 'SUCCEEDED')
+      }
+    }
+    const result = await run(fake, { owner: 'token-co', repoName: 'web' }, clock)
+    expect(result.error).toBeUndefined()
+    expect(result.verdict).toBe('passed')
+  })
+
+  it('a created job the API never shows fails at the third poll, saying the run created it', async () => {
+    const fake = await fakeWith()
+    const created = {
+      id: 99,
+      calculated_status: 'NEW',
+      status: 'NEW',
+      branch: 'main',
+      commit_sha: 'abcdef1234567890abcdef1234567890abcdef12'
+    }
+    fake.inject('create', { kind: 'body', body: JSON.stringify({ status: 'ok', job: created }) })
+    const result = await run(fake, { timeoutMs: 600_000 }, new FakeClock())
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toBe(
+      'LayerCI does not show job 99, which it created in layerci-example: layerci-example has no jobs. Check the job on the LayerCI dashboard, and that the API address is the one that created it.'
+    )
+    expect(result.clock.sleeps).toHaveLength(3)
   })
 })
