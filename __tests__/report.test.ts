@@ -156,6 +156,13 @@ describe('summaryModel', () => {
     ])
   })
 
+  it('names the job by its id when it was never read (a job id hidden from the first poll)', () => {
+    const hider = jobOf({ id: 11, calculated_status: 'SUCCEEDED' })
+    const state = stateWith(undefined, { jobId: 10, calculatedStatus: 'SUCCEEDED', hiddenBy: [hider] })
+    const model = summaryModel(state, 'SUCCEEDED', STARTED, safe)
+    expect(model.notes).toEqual([expect.stringMatching(/^The result of job 10, SUCCEEDED, was established by elimination/)])
+  })
+
   it('a runners table, escaped, with a dash for an unknown Layerfile', () => {
     const runners: Runner[] = [
       { id: 'main-1', layerfile: 'Layerfile', status: 'SUCCESS', retried: false },

@@ -89,6 +89,48 @@ describe('parseSettings', () => {
     ])
   })
 
+  it('uses the branch the event gives when only the ref is given, keeping the given ref', () => {
+    const defaults = jest.fn((): SourceDefaults => ({ ref: 'f'.repeat(40), branch: 'feature-x', origin: 'pull_request head' }))
+    const settings = parseSettings({ ...base, ref: 'a'.repeat(40) }, defaults)
+    expect(settings.ref).toBe('a'.repeat(40))
+    expect(settings.branch).toBe('feature-x')
+    expect(settings.notes).toEqual([{ level: 'info', text: 'branch defaults to feature-x (pull_request head)' }])
+  })
+
+  it('does not look up defaults when ref and branch are both given', () => {
+    const defaults = jest.fn(noDefaults)
+    parseSettings({ ...base, ref: 'a'.repeat(40), branch: 'main' }, defaults)
+    expect(defaults).not.toHaveBeenCalled()
+  })
+
+  it('says that LayerCI picks its own default only when neither ref nor branch is known', () => {
+    expect(parseSettings({ ...base, ref: 'a'.repeat(40) }, noDefaults).notes).toEqual([])
+    expect(parseSettings({ ...base, branch: 'main' }, noDefaults).notes).toEqual([])
+    expect(parseSettings(base, noDefaults).notes).toEqual([
+      {
+        level: 'notice',
+        text: 'No "ref" or "branch" was given, and none gave none: LayerCI builds its own default, origin/master on the master branch.'
+      }
+    ])
+  })
+
+  it('the debug lines list only the inputs that are set', () => {
+    const lines = describeSettings(parseSettings({ ...base, repository: 'web-app' }, noDefaults))
+    const keys = lines.map((line) => line.slice(0, line.indexOf(':')))
+    for (const unset of ['owner', 'ref', 'branch', 'checkpoint', 'extra', 'jobId']) expect(keys).not.toContain(unset)
+    const all = describeSettings(
+      parseSettings({ ...base, ref: 'a'.repeat(40), branch: 'main', checkpoint: 'deploy', extra: 'x=1', 'job-id': '7' }, noDefaults)
+    )
+    const allKeys = all.map((line) => line.slice(0, line.indexOf(':')))
+    for (const set of ['owner', 'ref', 'branch', 'checkpoint', 'extra', 'jobId']) expect(allKeys).toContain(set)
+  })
+
+  it('quotes a value as given, even one that looks like an input name between guillemets', () => {
+    expect(errorOf({ ...base, repository: 'o/«token»' })).toBe(
+      'Input "repository" has an invalid name "«token»"; use owner/name or name, with letters, digits, "-", "_" and "." (e.g. octo-org/web-app)'
+    )
+  })
+
   it('does not look up defaults when waiting for an existing job', () => {
     const defaults = jest.fn(noDefaults)
     expect(parseSettings({ ...base, 'job-id': '42' }, defaults).jobId).toBe(42)

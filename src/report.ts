@@ -100,7 +100,7 @@ export function summaryModel(
   ]
   const paragraphs = notes.map(cell)
   if (state.hiddenBy && state.calculatedStatus) {
-    paragraphs.push(cell(eliminationNote(job?.id ?? state.jobId, state.calculatedStatus, state.hiddenBy)))
+    paragraphs.push(cell(eliminationNote(state.jobId, state.calculatedStatus, state.hiddenBy)))
   }
   const model: SummaryModel = { heading: `LayerCI job ${cell(id)}: ${cell(verdict)}`, rows, notes: paragraphs }
   if (state.runners && state.runners.length > 0) {

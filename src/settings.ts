@@ -101,10 +101,7 @@ const NAME = /^[A-Za-z0-9._-]{1,100}$/
 // Characters git forbids in ref names, plus white space and control characters.
 const BAD_REF_CHARS = /[\s\p{Cc}~^:?*[\\]/u
 
-/**
- * A problem with one input. In the message, `«name»` refers to another input and `«name=value»`
- * to an input given a value; parseSettings words them for the entry point.
- */
+/** A problem with one input; parseSettings names the input as the entry point does. */
 class InputIssue extends Error {
   constructor(
     readonly input: InputName,
@@ -119,11 +116,7 @@ function fail(input: InputName, message: string): never {
 }
 
 function worded(words: Vocabulary, issue: InputIssue): InputError {
-  const message = issue.message.replace(/«([a-z-]+)(?:=([^»]*))?»/g, (_, name: string, value: string | undefined) => {
-    if (!(INPUT_NAMES as readonly string[]).includes(name)) return name
-    return value === undefined ? words.name(name as InputName) : words.setting(name as InputName, value)
-  })
-  return new InputError(`${words.subject(issue.input)} ${message}`)
+  return new InputError(`${words.subject(issue.input)} ${issue.message}`)
 }
 
 function text(raw: RawInputs, name: InputName): string {
@@ -148,7 +141,7 @@ function parseRepository(value: string): { owner?: string; repoName: string } {
   if (!NAME.test(name) || name === '.' || name === '..') {
     fail('repository', `has an invalid name "${name}"; use ${accepted}`)
   }
-  return owner === undefined ? { repoName: name } : { owner, repoName: name }
+  return { owner, repoName: name }
 }
 
 function checkRefLike(name: InputName, value: string, what: string): string {
@@ -159,7 +152,7 @@ function checkRefLike(name: InputName, value: string, what: string): string {
   return value
 }
 
-function parseApiUrl(value: string): string {
+function parseApiUrl(value: string, words: Vocabulary): string {
   const accepted = 'an http(s) base URL such as https://layerci.com (a path prefix is allowed)'
   let url: URL
   try {
@@ -168,7 +161,7 @@ function parseApiUrl(value: string): string {
     return fail('api-url', `"${value}" is not a URL; use ${accepted}`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('api-url', `must use http or https; use ${accepted}`)
-  if (url.username || url.password) fail('api-url', 'must not carry a user name or password; pass the key as «token»')
+  if (url.username || url.password) fail('api-url', `must not carry a user name or password; pass the key as ${words.name('token')}`)
   if (url.search || url.hash) fail('api-url', `must not carry a query or fragment; use ${accepted}`)
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
@@ -230,7 +223,7 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
   // A key this short could not be told from ordinary words, so it could not be kept out of the log.
   if (token.trim().length < MIN_SECRET_LENGTH) fail('token', `is shorter than ${MIN_SECRET_LENGTH} characters: it is not a LayerCI API key`)
   const { owner, repoName } = parseRepository(text(raw, 'repository'))
-  const apiUrl = parseApiUrl(text(raw, 'api-url') || DEFAULT_API_URL)
+  const apiUrl = parseApiUrl(text(raw, 'api-url') || DEFAULT_API_URL, words)
   const { flavor, auto } = chooseFlavor(text(raw, 'api-flavor'), apiUrl)
   const wait = parseBoolean('wait', text(raw, 'wait'), true)
   const acceptButtons = parseBoolean('accept-buttons', text(raw, 'accept-buttons'), false)
@@ -253,7 +246,7 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
   if (jobIdText !== '') {
     if (!/^[1-9]\d{0,14}$/.test(jobIdText)) fail('job-id', `must be a positive whole number (a LayerCI job id), not "${jobIdText}"`)
     jobId = Number(jobIdText)
-    if (!wait) fail('job-id', 'cannot be used with «wait=false»: an existing job can only be waited for')
+    if (!wait) fail('job-id', `cannot be used with ${words.setting('wait', 'false')}: an existing job can only be waited for`)
   }
 
   const checkpoint = text(raw, 'checkpoint')
@@ -287,8 +280,9 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
       })
     }
   }
-  if (ref !== '') checkRefLike('ref', ref, 'a commit SHA or ref')
-  if (branch !== '') checkRefLike('branch', branch, 'a branch name')
+  // An empty value passes these checks: it is not sent.
+  checkRefLike('ref', ref, 'a commit SHA or ref')
+  checkRefLike('branch', branch, 'a branch name')
 
   const settings: Settings = {
     token: token.trim(),
