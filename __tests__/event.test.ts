@@ -145,6 +145,13 @@ describe('secretsWithheld', () => {
     expect(secretsWithheld(context('pull_request', { pull_request: {} }))).toBeUndefined()
   })
 
+  it('a payload naming only one side (a deleted fork has no head repository) says nothing either', () => {
+    const baseOnly = { pull_request: { head: { repo: null }, base: { repo: { full_name: 'octo-org/web-app' } } } }
+    const headOnly = { pull_request: { head: { repo: { full_name: 'someone/web-app' } }, base: {} } }
+    expect(secretsWithheld(context('pull_request', baseOnly))).toBeUndefined()
+    expect(secretsWithheld(context('pull_request', headOnly))).toBeUndefined()
+  })
+
   it('Dependabot runs see only Dependabot secrets, whatever the event', () => {
     expect(secretsWithheld(context('push', {}, 'dependabot[bot]'))).toBe('dependabot')
     expect(secretsWithheld(context('push', {}))).toBeUndefined()

@@ -51,3 +51,27 @@ describe('HttpClientTransport edges', () => {
     }
   })
 })
+
+describe('ignoredProxyVariable for a plain-HTTP API', () => {
+  it.each<[Record<string, string | undefined>, string | undefined]>([
+    [{ http_proxy: 'localhost:3128' }, 'http_proxy'],
+    [{ HTTP_PROXY: 'localhost:3128' }, 'HTTP_PROXY'],
+    [{ HTTPS_PROXY: 'localhost:3128' }, undefined],
+    [{ http_proxy: 'http://localhost:3128' }, undefined]
+  ])('with %j, the variable named is %s', (env, ignored) => {
+    const restore = setEnv({
+      HTTP_PROXY: undefined,
+      http_proxy: undefined,
+      HTTPS_PROXY: undefined,
+      https_proxy: undefined,
+      NO_PROXY: undefined,
+      no_proxy: undefined,
+      ...env
+    })
+    try {
+      expect(ignoredProxyVariable('http://layerci.example/api')).toBe(ignored)
+    } finally {
+      restore()
+    }
+  })
+})
