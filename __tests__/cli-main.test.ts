@@ -7,6 +7,7 @@ import { MANUAL, startFake } from '../__fixtures__/fake.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { httpServer, serve } from '../__fixtures__/servers.js'
 
 function io(env: Record<string, string>, tty: boolean, clock = new FakeClock()): CliIo & { out: string[]; err: string[] } {
   const out: string[] = []
@@ -440,5 +441,50 @@ describe('runCli in-process: flags, output, exit codes', () => {
     const plain = io({ LAYERCI_TOKEN: 'wrong-key-1' }, false)
     expect(await runCli(['--repository', 'r', '--api-url', fake.url, ...BASE], plain)).toBe(3)
     expect(plain.err.join('')).toContain('set --api-flavor webappio.')
+  })
+})
+
+describe('runCli: the key and the server', () => {
+  it('a key stored with a trailing newline is redacted trimmed too, in the job printed by --json', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const job = {
+      id: 1,
+      calculated_status: 'SUCCEEDED',
+      status: 'SEE_RUNNERS',
+      branch: 'main',
+      run_start_reason: `API call with ${fake.token}`
+    }
+    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'ok', job }) }, 100)
+    const plain = io({ LAYERCI_TOKEN: `${fake.token}\n` }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--job-id', '1', '--json'], plain)).toBe(0)
+    const out = plain.out.join('')
+    expect(JSON.parse(out)).toMatchObject({ id: 1, run_start_reason: 'API call with ***' })
+    expect(out + plain.err.join('')).not.toContain(fake.token)
+  })
+
+  it('says who is asking: requests carry the layerci-run user agent and version', async () => {
+    const agents: Array<string | undefined> = []
+    const api = await serve(
+      httpServer((request, response) => {
+        agents.push(request.headers['user-agent'])
+        const body =
+          request.method === 'POST'
+            ? { status: 'ok', job: { id: 1, calculated_status: 'NEW', status: 'NEW', branch: 'main' } }
+            : { status: 'error', error: 'There are no runs in o/r matching the given filters.' }
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
+      })
+    )
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', api.origin, '--ref', 'abc1234', '--branch', 'main', '--no-wait'], plain)).toBe(0)
+    expect(agents).toHaveLength(2)
+    for (const agent of agents) expect(agent).toMatch(/^layerci-run\/\d+\.\d+\.\d+/)
+  })
+
+  it('with no repository from a flag or a CI system, says where one can come from', async () => {
+    const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
+    expect(await runCli([], plain)).toBe(2)
+    expect(plain.err.join('')).toBe(
+      'layerci-run: error: --repository is required (owner/name or name) outside GitHub Actions, GitLab CI and CircleCI.\n'
+    )
   })
 })

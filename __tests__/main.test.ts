@@ -467,3 +467,34 @@ describe('run (the action), how it ends', () => {
     expect(coreFake.outputs.get('branch')).toBe('b-***')
   })
 })
+
+describe('run (the action), what a plain run says', () => {
+  it('a plain success: the status lines are in the log, and the summary carries no notes', async () => {
+    const { fake, clock } = await setup()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.setStatus(REPO, 1, 'RUNNING')
+      if (index === 2) fake.setStatus(REPO, 1, 'SUCCEEDED')
+    }
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.printed).toContain('Job 1: RUNNING after 10s')
+    expect(coreFake.printed).toContain('Job 1: SUCCEEDED after 20s')
+    expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: SUCCEEDED')
+    expect(coreFake.summaryWrites[0]).not.toContain('<p>')
+    expect(coreFake.printed.filter((line) => line.startsWith('::notice'))).toEqual([])
+  })
+
+  it('a key given where the event says secrets are withheld (pull_request_target, a repository secret) is used', async () => {
+    const { fake, clock } = await setup({ wait: 'false' })
+    await run({ clock, defaults, secretsWithheld: () => 'fork' })
+    expect(process.exitCode).toBeUndefined()
+    expect(coreFake.outputs.get('job-id')).toBe('1')
+    expect(fake.count('create')).toBe(1)
+  })
+
+  it('an empty key registers no mask: nothing empty is handed to ::add-mask::', async () => {
+    const { clock } = await setup({ token: '' })
+    await run({ clock, defaults, secretsWithheld: () => undefined })
+    expect(coreFake.printed.filter((line) => line.startsWith('::add-mask::'))).toEqual([])
+  })
+})

@@ -138,8 +138,8 @@ function cliLog(io: CliIo, clock: Clock, startedAt: number): Log & { close(): vo
 const CLI_WORDS: Vocabulary = {
   name: (input) => (input === 'token' ? 'LAYERCI_TOKEN' : input === 'wait' ? '--no-wait' : `--${input}`),
   subject: (input) => CLI_WORDS.name(input),
-  setting: (input, value) =>
-    input === 'wait' || (input === 'accept-buttons' && value === 'true') ? CLI_WORDS.name(input) : `${CLI_WORDS.name(input)} ${value}`
+  // Messages name --no-wait (wait=false) and --api-flavor VALUE; a switch has no value to show.
+  setting: (input, value) => (input === 'wait' ? CLI_WORDS.name(input) : `${CLI_WORDS.name(input)} ${value}`)
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

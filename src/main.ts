@@ -124,7 +124,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       if (error) throw error
     }
     const raw: RawInputs = {}
-    for (const name of INPUT_NAMES) raw[name] = name === 'token' ? rawToken : core.getInput(name)
+    for (const name of INPUT_NAMES) raw[name] = core.getInput(name)
     const settings = parseSettings(raw, options.defaults ?? (() => eventDefaults()), ACTION_WORDS)
     for (const line of describeSettings(settings)) log.debug(line)
     for (const note of settings.notes) log[note.level](note.text)
