@@ -204,3 +204,49 @@ describe('makeSafeText', () => {
     expect(escapeHtml(safe(`<b>${KEY}</b>`))).toBe('&lt;b&gt;***&lt;/b&gt;')
   })
 })
+
+describe('secretForms: what the runner is told to mask', () => {
+  // The runner masks literal text only: each form an encoder writes of the whole key must be listed.
+  const key = `Ke&y'"\\!<x>(1) ~*+z,;$:=@/w`
+  it.each<[string, string]>([
+    ['encodeURIComponent', "Ke%26y'%22%5C!%3Cx%3E(1)%20~*%2Bz%2C%3B%24%3A%3D%40%2Fw"],
+    ['encodeURIComponent, lower-case hex', "Ke%26y'%22%5c!%3cx%3e(1)%20~*%2bz%2c%3b%24%3a%3d%40%2fw"],
+    ['form-urlencoded', 'Ke%26y%27%22%5C%21%3Cx%3E%281%29+%7E*%2Bz%2C%3B%24%3A%3D%40%2Fw'],
+    ['a URL path', "Ke&y'%22/!%3Cx%3E(1)%20~*+z,;$:=@/w"],
+    ['a URL query', 'Ke&y%27%22\\!%3Cx%3E(1)%20~*+z,;$:=@/w'],
+    ['JSON', 'Ke&y\'\\"\\\\!<x>(1) ~*+z,;$:=@/w'],
+    ["Go's encoding/json", 'Ke\\u0026y\'\\"\\\\!\\u003cx\\u003e(1) ~*+z,;$:=@/w'],
+    ['HTML', 'Ke&amp;y&#39;&quot;\\!&lt;x&gt;(1) ~*+z,;$:=@/w'],
+    ['HTML with decimal references', 'Ke&#38;y&#39;&#34;\\!&#60;x&#62;(1) ~*+z,;$:=@/w'],
+    ["Go's html/template", 'Ke&amp;y&#39;&#34;\\!&lt;x&gt;(1) ~*&#43;z,;$:=@/w'],
+    ['HTML with a hexadecimal apostrophe', 'Ke&amp;y&#x27;&#34;\\!&lt;x&gt;(1) ~*+z,;$:=@/w'],
+    ['lower case', 'ke&y\'"\\!<x>(1) ~*+z,;$:=@/w'],
+    ['encodeURI', "Ke&y'%22%5C!%3Cx%3E(1)%20~*+z,;$:=@/w"],
+    // Written by Python 3: urllib.parse.quote(key)
+    ["Python's quote()", 'Ke%26y%27%22%5C%21%3Cx%3E%281%29%20~%2A%2Bz%2C%3B%24%3A%3D%40/w'],
+    ["Go's url.PathEscape", 'Ke&y%27%22%5C%21%3Cx%3E%281%29%20~%2A+z%2C%3B$:=@%2Fw'],
+    ['percent-encoded twice', encodeURIComponent(encodeURIComponent(key))]
+  ])('lists the key as %s writes it', (_, form) => {
+    expect(secretForms(key)).toContain(form)
+  })
+})
+
+describe('makeRedactor: one character written another way, the rest raw', () => {
+  it.each<[string, string, string]>([
+    ['a space as "+"', 'ab c/d', 'ab+c/d'],
+    ['a quote JSON-escaped', 'k"e\\y/zz', 'k\\"e\\y/zz'],
+    ['a backslash JSON-escaped', 'k"e\\y/zz', 'k"e\\\\y/zz'],
+    ['a slash JSON-escaped', 'k"e\\y/zz', 'k"e\\y\\/zz'],
+    ['"&" as &amp;', `a&b<c>d"e'f`, `a&amp;b<c>d"e'f`],
+    ['"<" as &lt;', `a&b<c>d"e'f`, `a&b&lt;c>d"e'f`],
+    ['">" as &gt;', `a&b<c>d"e'f`, `a&b<c&gt;d"e'f`],
+    ['a quote as &quot;', `a&b<c>d"e'f`, `a&b<c>d&quot;e'f`],
+    ['an apostrophe as &apos;', `a&b<c>d"e'f`, `a&b<c>d"e&apos;f`],
+    ['a tab percent-encoded with its leading zero', 'a b\tcd', 'a b%09cd'],
+    ['a two-byte character percent-encoded', 'cl é/xy', 'cl %C3%A9/xy'],
+    ['a two-byte character percent-encoded twice', 'cl é/xy', 'cl %25C3%25A9/xy']
+  ])('redacts %s', (_, key, text) => {
+    expect(secretForms(key)).not.toContain(text)
+    expect(makeRedactor([key])(`before ${text} after`)).toBe('before *** after')
+  })
+})

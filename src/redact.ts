@@ -50,14 +50,16 @@ const ENCODINGS: ReadonlyArray<(text: string) => string> = [
   // Host names are lower-cased by URL parsing.
   (text) => text.toLowerCase(),
   // Other encoders: encodeURI; Python's quote(), which keeps "/"; Go's url.PathEscape, which keeps
-  // "+", "=", ":", "@", "&", "$", ",", ";".
+  // "$", "&", "+", ":", "=", "@". Both escape all else but letters, digits and "-_.~".
   (text) => encodeURI(text),
-  (text) =>
-    encodeURIComponent(text)
-      .replace(/%2F/g, '/')
-      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
-  (text) => encodeURIComponent(text).replace(/%(2B|3D|3A|40|26|24|2C|3B)/g, (hex) => decodeURIComponent(hex))
+  (text) => strictPercent(text).replace(/%2F/g, '/'),
+  (text) => strictPercent(text).replace(/%(24|26|2B|3A|3D|40)/g, (hex) => decodeURIComponent(hex))
 ]
+
+/** Percent-encoding of everything but letters, digits and "-_.~" (encodeURIComponent keeps "!'()*" too). */
+function strictPercent(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
 
 /** Percent-encoding of each UTF-8 byte, also as a percent-encoded percent sign ("%2541"). */
 function percentForms(c: string): string[] {
@@ -65,12 +67,12 @@ function percentForms(c: string): string[] {
   return [bytes.map((hex) => `%${hex}`).join(''), bytes.map((hex) => `%25${hex}`).join('')]
 }
 
-const NAMED_ENTITIES: Record<string, string[]> = {
-  '&': ['&amp;'],
-  '<': ['&lt;'],
-  '>': ['&gt;'],
-  '"': ['&quot;'],
-  "'": ['&apos;']
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;'
 }
 
 /**
@@ -87,9 +89,10 @@ function charForms(c: string): string[] {
     ...percentForms(c),
     `&#${code};`,
     `&#x${code.toString(16)};`,
-    ...(NAMED_ENTITIES[c] ?? []),
     units.map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).join('')
   ]
+  const named = NAMED_ENTITIES[c]
+  if (named !== undefined) forms.push(named)
   if (c === ' ') forms.push('+')
   if (c === '"' || c === '\\' || c === '/') forms.push(`\\${c}`)
   return forms
