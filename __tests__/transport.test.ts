@@ -3,6 +3,7 @@
  * stalled bodies, and proxies that refuse or cannot be reached.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
 import type { Socket } from 'node:net'
 import {
   HttpClientTransport,
@@ -455,6 +456,22 @@ describe('HttpClientTransport network errors: whether the server may have seen t
     )
   })
 
+  it.each(['EPROTONOSUPPORT', 'EPROTOTYPE', 'ERR_TLS_HANDSHAKE_TIMEOUT', 'ECONNRESET'])(
+    '%s is not a TLS error (a code that only begins like one)',
+    (code) => {
+      expect(toNetworkError(failed(code), undefined)).not.toBeInstanceOf(TlsError)
+    }
+  )
+
+  it('a TLS error drops every leading "Error: ", and only leading ones', () => {
+    expect(toNetworkError(failed('CERT_HAS_EXPIRED', 'Error: Error: certificate has expired'), undefined).message).toBe(
+      'the TLS connection could not be set up (CERT_HAS_EXPIRED: certificate has expired)'
+    )
+    expect(toNetworkError(failed('CERT_HAS_EXPIRED', 'certificate rejected (Error: expired)'), undefined).message).toBe(
+      'the TLS connection could not be set up (CERT_HAS_EXPIRED: certificate rejected (Error: expired))'
+    )
+  })
+
   it('a message that only mentions a timeout, a reset or a refusal is not taken for one', () => {
     expect(toNetworkError(failed(undefined, 'upstream said: Request timeout'), undefined)).toMatchObject({ code: 'EUNKNOWN' })
   })
@@ -526,5 +543,21 @@ describe('parseRetryAfter', () => {
     ['soon', undefined]
   ])('reads %j as %j ms', (value, ms) => {
     expect(parseRetryAfter(value, now)).toBe(ms)
+  })
+})
+
+describe('HttpClientTransport: an IPv6 literal', () => {
+  it('reaches an API at http://[::1]:port (the brackets are not part of the host name)', async () => {
+    const server = createServer((_, response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}'))
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve))
+    try {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      const response = await transport.send(get(`http://[::1]:${port}/api/v1/run/r/latest`))
+      expect(response).toMatchObject({ statusCode: 200, body: '{"status":"ok"}' })
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 })

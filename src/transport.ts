@@ -67,7 +67,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
  * another host's name), or the server does not speak TLS on that port (EPROTO, "wrong version
  * number"). Waiting does not change them, and no request went through.
  */
-const TLS_CODE = /^(EPROTO|ERR_SSL_\w+|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|\w*CERT\w*|UNABLE_TO_\w+|\w*SELF_SIGNED\w*)$/
+const TLS_CODE = /^(EPROTO|ERR_SSL_\w+|HOSTNAME_MISMATCH|\w*CERT\w*|UNABLE_TO_\w+)$/
 
 /** A request that got no HTTP answer. `sent` is false only when the server surely never saw it. */
 export class NetworkError extends Error {
