@@ -359,6 +359,18 @@ describe('createJob: the answer was lost', () => {
     expect(lookups(fake)).toEqual([''])
   })
 
+  it('when the newest job before the create could not be read, a lost answer fails at once, saying so', async () => {
+    const fake = await fakeRepo()
+    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'error', error: 'something odd' }) })
+    fake.inject('create', { kind: 'status', status: 500 })
+    const { error, clock } = await create(fake.url, {}, { token: fake.token })
+    expect((error as Error).message).toBe(
+      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and the job it may have made cannot be recognized: the newest job before it could not be read. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
+    )
+    expect(clock.sleeps).toEqual([])
+    expect(posts(fake)).toBe(1)
+  })
+
   it('a tag as the ref: a job of another commit that appears on the branch is not taken as ours', async () => {
     const fake = await fakeRepo()
     fake.inject('create', { kind: 'status', status: 500 })

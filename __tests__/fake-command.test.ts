@@ -13,7 +13,9 @@ const onImport = { writes: 0, signalHandlers: 0, exitCode: undefined as typeof p
 beforeAll(async () => {
   const listeners = (): number => process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')
   const before = listeners()
+  // Another test file in this worker may have left an exit code: only the import's own counts.
   const exitCode = process.exitCode
+  process.exitCode = undefined
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
   const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true)
   try {

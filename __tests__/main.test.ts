@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as coreFake from '../__fixtures__/core.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
@@ -16,6 +16,11 @@ beforeEach(() => {
   coreFake.reset()
   process.exitCode = undefined
   process.env.GITHUB_STEP_SUMMARY = '/dev/null'
+})
+
+// The exit code a test's run set is not left to the next test file of this worker.
+afterAll(() => {
+  process.exitCode = undefined
 })
 
 async function setup(extra: Record<string, string> = {}) {
