@@ -250,3 +250,15 @@ describe('makeRedactor: one character written another way, the rest raw', () => 
     expect(makeRedactor([key])(`before ${text} after`)).toBe('before *** after')
   })
 })
+
+describe('makeRedactor: no more than the key', () => {
+  it('a "+" stands for a space only: text that differs from the key elsewhere is left alone', () => {
+    expect(makeRedactor(['abcd'])('ab+d a+cd')).toBe('ab+d a+cd')
+    expect(makeRedactor(['ab d'])('ab+d')).toBe('***')
+  })
+
+  it('a backslash makes a JSON escape of a quote, a backslash or a slash only ("\\b" is a backspace, not "b")', () => {
+    expect(makeRedactor(['abcd'])('a\\bcd')).toBe('a\\bcd')
+    expect(makeRedactor(['a/cd'])('a\\/cd')).toBe('***')
+  })
+})
