@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
 import { LayerCiClient, type ClientOptions } from '../src/client.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
-import { NetworkError, parseRetryAfter } from '../src/transport.js'
+import { NetworkError, TlsError, parseRetryAfter } from '../src/transport.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
 import { closedPort, connectProxy, httpServer, rawServer, serve, setEnv, type Handler } from '../__fixtures__/servers.js'
@@ -519,7 +519,7 @@ describe('LayerCiClient over HTTP', () => {
       const error = await rejection(client.post({}))
       expect(error).toBeInstanceOf(ApiError)
       expect((error as ApiError).message).toBe(
-        'LayerCI answered HTTP 429 and asked to wait 2m00s before sending the create request again, longer than the 1m00s left before the timeout: no job was created, as HTTP 429 means the server did not act on the request.'
+        'LayerCI answered HTTP 429 and asked to wait 2m00s before sending the create request again, which leaves no time for another request before the timeout (1m00s left): no job was created, as HTTP 429 means the server did not act on the request.'
       )
       expect(clock.sleeps).toEqual([])
       expect(api.seen).toHaveLength(1)
@@ -531,7 +531,7 @@ describe('LayerCiClient over HTTP', () => {
       const error = await rejection(client.latest({}, 'Poll'))
       expect(error).toBeInstanceOf(DeadlineError)
       expect((error as DeadlineError).lastProblem).toBe(
-        'Poll: LayerCI answered HTTP 503 and asked to wait 1m30s, longer than the 30s left before the timeout'
+        'Poll: LayerCI answered HTTP 503 and asked to wait 1m30s, which leaves no time for another request before the timeout (30s left)'
       )
       expect(clock.sleeps).toEqual([])
     })
@@ -541,7 +541,7 @@ describe('LayerCiClient over HTTP', () => {
       const { client, clock } = over(api.origin, 60_000)
       const error = await rejection(client.post({}))
       expect((error as ApiError).message).toMatch(
-        /^LayerCI answered HTTP 429 and asked to wait 25s .* than the 10s left before the timeout: no job was created/
+        /^LayerCI answered HTTP 429 and asked to wait 25s .*, which leaves no time for another request before the timeout \(10s left\): no job was created/
       )
       expect(clock.sleeps).toEqual([25_000, 25_000])
       expect(api.seen).toHaveLength(3)
@@ -727,7 +727,7 @@ describe('LayerCiClient: Retry-After against the deadline', () => {
     const { client, clock } = timed([json(429, {}, { 'retry-after': '59' }), ok(1)], 60_000)
     await expect(client.post({})).rejects.toThrow(
       new ApiError(
-        'LayerCI answered HTTP 429 and asked to wait 59s before sending the create request again, longer than the 1m00s left before the timeout: no job was created, as HTTP 429 means the server did not act on the request.'
+        'LayerCI answered HTTP 429 and asked to wait 59s before sending the create request again, which leaves no time for another request before the timeout (1m00s left): no job was created, as HTTP 429 means the server did not act on the request.'
       )
     )
     expect(clock.sleeps).toEqual([])
@@ -942,5 +942,24 @@ describe('LayerCiClient: the deadline, to the millisecond', () => {
       )
       expect(clock.now() - start).toBeLessThan(deadlineMs)
     }
+  })
+})
+
+describe('LayerCiClient: a TLS failure after the request was written', () => {
+  const broken = (): TlsError => new TlsError('ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC', 'bad record', true)
+
+  it('a create may have been acted on: never re-sent, never "no job was created"', async () => {
+    const { client, transport } = setup([broken(), ok(9)])
+    await expect(client.post({})).resolves.toEqual({
+      kind: 'ambiguous',
+      reason: 'the TLS connection failed (ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC: bad record)'
+    })
+    expect(transport.requests).toHaveLength(1)
+  })
+
+  it('a read is retried like after any other network fault', async () => {
+    const { client, transport } = setup([broken(), ok(4)])
+    await expect(client.latest({})).resolves.toMatchObject({ kind: 'job', job: { id: 4 } })
+    expect(transport.requests).toHaveLength(2)
   })
 })

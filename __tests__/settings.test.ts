@@ -125,6 +125,10 @@ describe('parseSettings', () => {
     for (const set of ['owner', 'ref', 'branch', 'checkpoint', 'extra', 'jobId']) expect(allKeys).toContain(set)
   })
 
+  it('quotes a succeed-on status as given, not upper-cased', () => {
+    expect(errorOf({ ...base, 'succeed-on': 'SUCCEEDED, Sucess' })).toMatch(/^Input "succeed-on" "Sucess" is not a documented status\./)
+  })
+
   it('quotes a value as given, even one that looks like an input name between guillemets', () => {
     expect(errorOf({ ...base, repository: 'o/«token»' })).toBe(
       'Input "repository" has an invalid name "«token»"; use owner/name or name, with letters, digits, "-", "_" and "." (e.g. octo-org/web-app)'

@@ -262,3 +262,27 @@ describe('makeRedactor: no more than the key', () => {
     expect(makeRedactor(['a/cd'])('a\\/cd')).toBe('***')
   })
 })
+
+describe('makeRedactor: HTML5 named references', () => {
+  // PHP's htmlentities($key, ENT_HTML5) writes "." and "+" by name.
+  const key = 'lk.9f8e7d6c+5b4a3210fedcba98'
+  const php = 'lk&period;9f8e7d6c&plus;5b4a3210fedcba98'
+
+  it('redacts the key as PHP writes it, and lists that form as a mask', () => {
+    expect(makeRedactor([key])(`invalid key ${php}`)).toBe('invalid key ***')
+    expect(secretForms(key)).toContain(php)
+  })
+
+  it.each<[string, string]>([
+    ['/', '&sol;'],
+    [':', '&colon;'],
+    ['=', '&equals;'],
+    ['_', '&UnderBar;'],
+    ['|', '&VerticalLine;'],
+    ['[', '&lbrack;'],
+    ['\\', '&bsol;']
+  ])('redacts "%s" written as %s', (c, named) => {
+    const withChar = `ab${c}cd`
+    expect(makeRedactor([withChar])(`x ab${named}cd y`)).toBe('x *** y')
+  })
+})

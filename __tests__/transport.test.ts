@@ -221,7 +221,9 @@ describe('HttpClientTransport proxies', () => {
   it.each<[string, string, string]>([
     ['HTTPS_PROXY', 'https://layerci.invalid', 'layerci.invalid:443'],
     ['https_proxy', 'https://layerci.invalid', 'layerci.invalid:443'],
-    ['HTTP_PROXY', 'http://layerci.invalid', 'layerci.invalid:80']
+    ['HTTP_PROXY', 'http://layerci.invalid', 'layerci.invalid:80'],
+    // An IPv6 literal keeps its brackets in the CONNECT target.
+    ['http_proxy', 'http://[fd00::1]:8080', '[fd00::1]:8080']
   ])('a proxy from %s that answers CONNECT with 407 fails naming it, never its credentials', async (variable, api, target) => {
     const proxy = await serve(connectProxy(407))
     process.env[variable] = `http://proxy-user:pr0xy-pass@127.0.0.1:${proxy.port}`
@@ -455,6 +457,15 @@ describe('HttpClientTransport network errors: whether the server may have seen t
       'the TLS connection could not be set up (CERT_HAS_EXPIRED)'
     )
   })
+
+  it.each(['ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC', 'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC'])(
+    '%s can come after the request was written: a TLS error that may have been sent',
+    (code) => {
+      const error = toNetworkError(failed(code, 'detail'), undefined)
+      expect(error).toBeInstanceOf(TlsError)
+      expect(error).toMatchObject({ code, sent: true, message: `the TLS connection failed (${code}: detail)` })
+    }
+  )
 
   it.each(['EPROTONOSUPPORT', 'EPROTOTYPE', 'ERR_TLS_HANDSHAKE_TIMEOUT', 'ECONNRESET'])(
     '%s is not a TLS error (a code that only begins like one)',

@@ -306,8 +306,9 @@ export class LayerCiClient {
         const network = error instanceof NetworkError ? error : new NetworkError(this.redact(String(error)), 'EUNKNOWN', true)
         statusText = network.message
         const reason = this.redact(network.message)
-        if (network instanceof TlsError) {
-          // A certificate does not become trusted by waiting.
+        if (network instanceof TlsError && !network.sent) {
+          // A certificate does not become trusted by waiting. (A TLS failure after the request
+          // was written is a network fault like any other: a create may have been acted on.)
           verdict = {
             kind: 'fatal',
             message: `LayerCI could not be reached securely at ${new URL(this.options.apiUrl).origin}: ${reason}. If its certificate comes from a private certificate authority, give that authority's certificate to Node.js with NODE_EXTRA_CA_CERTS; if the server speaks plain HTTP, check ${this.apiUrlName}.${method === 'POST' ? ' No job was created.' : ''}`
@@ -337,7 +338,7 @@ export class LayerCiClient {
       if (verdict.retryAfterMs !== undefined && clock.now() + verdict.retryAfterMs >= this.deadline - LAST_TRY_RESERVE_MS) {
         // The server asked for a pause the deadline does not allow: fail now rather than wait for nothing.
         const asked = `LayerCI answered ${verdict.reason} and asked to wait ${formatDuration(verdict.retryAfterMs)}`
-        const left = `longer than the ${formatDuration(this.deadline - clock.now())} left before the timeout`
+        const left = `which leaves no time for another request before the timeout (${formatDuration(this.deadline - clock.now())} left)`
         if (method === 'POST') {
           throw new ApiError(
             this.redact(

@@ -52,6 +52,8 @@ const ENCODINGS: ReadonlyArray<(text: string) => string> = [
   // Other encoders: encodeURI; Python's quote(), which keeps "/"; Go's url.PathEscape, which keeps
   // "$", "&", "+", ":", "=", "@". Both escape all else but letters, digits and "-_.~".
   (text) => encodeURI(text),
+  // HTML5 named references, as PHP's htmlentities(ENT_HTML5) writes them.
+  (text) => Array.from(text, (c) => NAMED_ENTITIES[c]?.[0] ?? c).join(''),
   (text) => strictPercent(text).replace(/%2F/g, '/'),
   (text) => strictPercent(text).replace(/%(24|26|2B|3A|3D|40)/g, (hex) => decodeURIComponent(hex))
 ]
@@ -67,12 +69,45 @@ function percentForms(c: string): string[] {
   return [bytes.map((hex) => `%${hex}`).join(''), bytes.map((hex) => `%25${hex}`).join('')]
 }
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;'
+/**
+ * The named references of HTML5 for the characters a key may hold (PHP's htmlentities() with
+ * ENT_HTML5 writes "." as "&period;" and "+" as "&plus;"); the first name of each is the one used
+ * for a whole-key form.
+ */
+const NAMED_ENTITIES: Readonly<Record<string, readonly string[]>> = {
+  '!': ['&excl;'],
+  '"': ['&quot;'],
+  '#': ['&num;'],
+  $: ['&dollar;'],
+  '%': ['&percnt;'],
+  '&': ['&amp;'],
+  "'": ['&apos;'],
+  '(': ['&lpar;'],
+  ')': ['&rpar;'],
+  '*': ['&ast;', '&midast;'],
+  '+': ['&plus;'],
+  ',': ['&comma;'],
+  '.': ['&period;'],
+  '/': ['&sol;'],
+  ':': ['&colon;'],
+  ';': ['&semi;'],
+  '<': ['&lt;'],
+  '=': ['&equals;'],
+  '>': ['&gt;'],
+  '?': ['&quest;'],
+  '@': ['&commat;'],
+  '[': ['&lsqb;', '&lbrack;'],
+  '\\': ['&bsol;'],
+  ']': ['&rsqb;', '&rbrack;'],
+  '^': ['&Hat;'],
+  _: ['&lowbar;', '&UnderBar;'],
+  '`': ['&grave;', '&DiacriticalGrave;'],
+  '{': ['&lcub;', '&lbrace;'],
+  '|': ['&verbar;', '&vert;', '&VerticalLine;'],
+  '}': ['&rcub;', '&rbrace;'],
+  '\t': ['&Tab;'],
+  '\n': ['&NewLine;'],
+  '\u00a0': ['&nbsp;', '&NonBreakingSpace;']
 }
 
 /**
@@ -92,7 +127,7 @@ function charForms(c: string): string[] {
     units.map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).join('')
   ]
   const named = NAMED_ENTITIES[c]
-  if (named !== undefined) forms.push(named)
+  if (named !== undefined) forms.push(...named)
   if (c === ' ') forms.push('+')
   if (c === '"' || c === '\\' || c === '/') forms.push(`\\${c}`)
   return forms

@@ -183,14 +183,17 @@ function chooseFlavor(value: string, apiUrl: string): { flavor: Flavor; auto: bo
 /** The statuses that pass: documented finished statuses, by commas or newlines, any case. */
 function parseSucceedOn(value: string): string[] {
   const accepted = `the calculated statuses a finished job can have, separated by commas or newlines: ${FINISHED.join(', ')}`
-  const statuses = value
+  const given = value
     .split(/[,\n]/)
-    .map((item) => item.trim().toUpperCase())
+    .map((item) => item.trim())
     .filter((item) => item !== '')
-  if (statuses.length === 0) return [...DEFAULT_SUCCEED_ON]
-  for (const status of statuses) {
+  if (given.length === 0) return [...DEFAULT_SUCCEED_ON]
+  const statuses = given.map((item) => item.toUpperCase())
+  for (const item of given) {
+    const status = item.toUpperCase()
     if (isInFlight(status)) fail('succeed-on', `cannot list ${status}: the wait ends only when the job is done. Use ${accepted}`)
-    if (!(FINISHED as readonly string[]).includes(status)) fail('succeed-on', `"${status}" is not a documented status. Use ${accepted}`)
+    // Quoted as given: "Sucess" is easier to find in a workflow than "SUCESS".
+    if (!(FINISHED as readonly string[]).includes(status)) fail('succeed-on', `"${item}" is not a documented status. Use ${accepted}`)
   }
   return [...new Set(statuses)]
 }

@@ -68,6 +68,11 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
  * number"). Waiting does not change them, and no request went through.
  */
 const TLS_CODE = /^(EPROTO|ERR_SSL_\w+|HOSTNAME_MISMATCH|\w*CERT\w*|UNABLE_TO_\w+)$/
+/**
+ * The TLS failures that happen before the request is written: the handshake. Any other (a record
+ * that fails to decrypt...) can come after the server has read the request and acted on it.
+ */
+const HANDSHAKE_CODE = /^(EPROTO|ERR_SSL_WRONG_VERSION_NUMBER|HOSTNAME_MISMATCH|\w*CERT\w*|UNABLE_TO_\w+)$/
 
 /** A request that got no HTTP answer. `sent` is false only when the server surely never saw it. */
 export class NetworkError extends Error {
@@ -103,8 +108,8 @@ export class ProxyError extends NetworkError {
 
 /** The TLS connection to the server could not be set up: the request never reached it. */
 export class TlsError extends NetworkError {
-  constructor(code: string, detail: string) {
-    super(`the TLS connection could not be set up (${code}${detail ? `: ${detail}` : ''})`, code, false)
+  constructor(code: string, detail: string, sent = false) {
+    super(`the TLS connection ${sent ? 'failed' : 'could not be set up'} (${code}${detail ? `: ${detail}` : ''})`, code, sent)
     this.name = 'TlsError'
   }
 }
@@ -203,7 +208,7 @@ export function toNetworkError(error: unknown, proxy: Proxy | undefined): Networ
   const viaProxy = proxy === undefined ? undefined : toProxyError(message, proxy)
   if (viaProxy) return viaProxy
   if (/^Request timeout/.test(message)) return timedOut(proxy)
-  if (TLS_CODE.test(code)) return new TlsError(code, tlsDetail(message))
+  if (TLS_CODE.test(code)) return new TlsError(code, tlsDetail(message), !HANDSHAKE_CODE.test(code))
   if (NOT_SENT_CODES.has(code)) {
     const what =
       code === 'ECONNREFUSED'
@@ -285,16 +290,19 @@ class AbortHandler implements RequestHandler {
   constructor(private readonly signal: AbortSignal) {}
   prepareRequest(options: RequestOptions): void {
     options.signal = this.signal
-    // http-client takes the host from URL.hostname, which keeps an IPv6 literal's brackets.
-    if (typeof options.host === 'string' && options.host.startsWith('[') && options.host.endsWith(']'))
-      options.host = options.host.slice(1, -1)
     // Through a proxy, http-client's agent (from the `tunnel` package) sends a CONNECT request of
     // its own, built from its `proxyOptions`: with the signal there, a silent proxy is let go too.
     const agent: unknown = options.agent
     if (typeof agent === 'object' && agent !== null && 'proxyOptions' in agent) {
       const proxyOptions = agent.proxyOptions
       if (typeof proxyOptions === 'object' && proxyOptions !== null) Object.assign(proxyOptions, { signal: this.signal })
+      // The CONNECT target is "host:port": an IPv6 literal keeps its brackets there.
+      return
     }
+    // http-client takes the host from URL.hostname, which keeps an IPv6 literal's brackets; a
+    // direct connection needs the address without them.
+    if (typeof options.host === 'string' && options.host.startsWith('[') && options.host.endsWith(']'))
+      options.host = options.host.slice(1, -1)
   }
   canHandleAuthentication(): boolean {
     return false
