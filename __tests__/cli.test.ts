@@ -144,7 +144,7 @@ describe('layerci-run', () => {
     [['--succeed-on', 'RUNNING'], /--succeed-on cannot list RUNNING: the wait ends only when the job is done/],
     [
       ['--succeed-on', 'passed'],
-      /--succeed-on "PASSED" is not a documented status. Use .*SUCCEEDED, FAILURE, JOB_ERROR, BAD_LAYERFILE, RUNNER_CANCELLED, RUNNER_ERROR/
+      /--succeed-on "passed" is not a documented status. Use .*SUCCEEDED, FAILURE, JOB_ERROR, BAD_LAYERFILE, RUNNER_CANCELLED, RUNNER_ERROR/
     ]
   ])('exit 2: bad usage %j, no request sent', async (args, message) => {
     const fake = await fakeWith()
