@@ -84,6 +84,24 @@ describe('LatestTracker: what it concludes', () => {
     )
   })
 
+  it.each(['SUCCEEDED', 'RUNNER_CANCELLED'])(
+    'a job that ends %s while a newer job is RUNNING and another newer one has finished is read by its result',
+    async (final) => {
+      const s = await setup()
+      const ours = await create(s)
+      const outcome = await wait(s, ours.id, { created: ours }, [
+        (f) => {
+          f.setStatus(REPO, ours.id, 'RUNNING')
+          f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' }) // 2: answers done=true and failed=true
+          f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' }) // 3: answers the broad query and RUNNING
+        },
+        (f) => f.setStatus(REPO, ours.id, final)
+      ])
+      expect(outcome).toMatchObject({ status: final, job: { id: ours.id, calculated_status: final } })
+      expect(queries(s.fake)).toContain(`calculated_status=${final}&branch=main`)
+    }
+  )
+
   it('a job id never read: its status established by elimination, the jobs that hid it named', async () => {
     const s = await setup()
     s.fake.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' }) // 1, ours
