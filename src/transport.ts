@@ -64,8 +64,8 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 
 /**
  * TLS failures: the certificate could not be verified (self-signed, unknown authority, expired,
- * another host's name), or the server does not speak TLS on that port (EPROTO, "wrong version
- * number"). Waiting does not change them, and no request went through.
+ * another host's name), the server does not speak TLS on that port (EPROTO, "wrong version
+ * number"), or another OpenSSL error (ERR_SSL_*).
  */
 const TLS_CODE = /^(EPROTO|ERR_SSL_\w+|HOSTNAME_MISMATCH|\w*CERT\w*|UNABLE_TO_\w+)$/
 /**
@@ -106,7 +106,10 @@ export class ProxyError extends NetworkError {
   }
 }
 
-/** The TLS connection to the server could not be set up: the request never reached it. */
+/**
+ * A TLS failure: in the handshake (`sent` false: the request never reached the server, and waiting
+ * does not fix a certificate), or after the request was written (`sent` true: a network fault).
+ */
 export class TlsError extends NetworkError {
   constructor(code: string, detail: string, sent = false) {
     super(`the TLS connection ${sent ? 'failed' : 'could not be set up'} (${code}${detail ? `: ${detail}` : ''})`, code, sent)
