@@ -286,3 +286,54 @@ describe('makeRedactor: HTML5 named references', () => {
     expect(makeRedactor([withChar])(`x ab${named}cd y`)).toBe('x *** y')
   })
 })
+
+describe('makeRedactor: every HTML5 name of the characters a key may hold', () => {
+  // From the HTML5 list of named character references.
+  it.each<[string, string]>([
+    ['!', '&excl;'],
+    ['"', '&quot;'],
+    ['#', '&num;'],
+    ['$', '&dollar;'],
+    ['%', '&percnt;'],
+    ['&', '&amp;'],
+    ["'", '&apos;'],
+    ['(', '&lpar;'],
+    [')', '&rpar;'],
+    ['*', '&ast;'],
+    ['*', '&midast;'],
+    ['+', '&plus;'],
+    [',', '&comma;'],
+    ['.', '&period;'],
+    ['/', '&sol;'],
+    [':', '&colon;'],
+    [';', '&semi;'],
+    ['<', '&lt;'],
+    ['=', '&equals;'],
+    ['>', '&gt;'],
+    ['?', '&quest;'],
+    ['@', '&commat;'],
+    ['[', '&lsqb;'],
+    ['[', '&lbrack;'],
+    ['\\', '&bsol;'],
+    [']', '&rsqb;'],
+    [']', '&rbrack;'],
+    ['^', '&Hat;'],
+    ['_', '&lowbar;'],
+    ['_', '&UnderBar;'],
+    ['`', '&grave;'],
+    ['`', '&DiacriticalGrave;'],
+    ['{', '&lcub;'],
+    ['{', '&lbrace;'],
+    ['|', '&verbar;'],
+    ['|', '&vert;'],
+    ['|', '&VerticalLine;'],
+    ['}', '&rcub;'],
+    ['}', '&rbrace;'],
+    ['\t', '&Tab;'],
+    ['\n', '&NewLine;'],
+    ['\u00a0', '&nbsp;'],
+    ['\u00a0', '&NonBreakingSpace;']
+  ])('"%s" as %s, the rest of the key raw', (c, named) => {
+    expect(makeRedactor([`ab${c}cd`])(`x ab${named}cd y`)).toBe('x *** y')
+  })
+})
