@@ -193,16 +193,38 @@ describe('CI variables', () => {
     expect(git.asked).toEqual([['rev-parse', 'HEAD']])
   })
 
-  it('GitLab tag pipeline: the default branch', () => {
-    expect(
-      cliDefaults(
-        { GITLAB_CI: 'true', CI_COMMIT_SHA: HEAD, CI_COMMIT_TAG: 'v1', CI_DEFAULT_BRANCH: 'main' },
-        checkout(undefined, undefined)
-      ).branch
-    ).toBe('main')
+  it('GitLab tag pipeline: the default branch, saying why', () => {
+    const tag = cliDefaults(
+      { GITLAB_CI: 'true', CI_COMMIT_SHA: HEAD, CI_COMMIT_TAG: 'v1', CI_DEFAULT_BRANCH: 'main' },
+      checkout(undefined, undefined)
+    )
+    expect(tag).toMatchObject({
+      branch: 'main',
+      refOrigin: 'GitLab CI variables',
+      branchOrigin: "GitLab builds tag v1, which is not a branch: the project's default branch, CI_DEFAULT_BRANCH"
+    })
     expect(
       cliDefaults({ GITLAB_CI: 'true', CI_COMMIT_SHA: HEAD, CI_DEFAULT_BRANCH: 'main' }, checkout(undefined, undefined)).branch
     ).toBeUndefined()
+  })
+
+  it('CircleCI tag build: no branch is sent, and the note says why and what LayerCI then builds on', () => {
+    const tag = cliDefaults({ CIRCLECI: 'true', CIRCLE_SHA1: HEAD, CIRCLE_TAG: 'v1.2.0' }, checkout(undefined, undefined))
+    expect(tag.branch).toBeUndefined()
+    expect(tag.branchNote).toBe(
+      'CircleCI builds tag v1.2.0, which is not a branch, and names no default branch: no branch is sent, so LayerCI checks the commit out on its default branch (master); give --branch to choose one.'
+    )
+  })
+
+  it('CircleCI pull request from a fork ("pull/42"): not sent as a branch, and the note says why', () => {
+    const fork = cliDefaults({ CIRCLECI: 'true', CIRCLE_SHA1: HEAD, CIRCLE_BRANCH: 'pull/42' }, checkout(undefined, undefined))
+    expect(fork.branch).toBeUndefined()
+    expect(fork.branchNote).toBe(
+      'CircleCI names the branch of a pull request from a fork "pull/42", which is not a branch of this repository: no branch is sent, so LayerCI checks the commit out on its default branch (master); give --branch to choose one.'
+    )
+    // A branch that only starts like one is a branch.
+    expect(cliDefaults({ CIRCLECI: 'true', CIRCLE_BRANCH: 'pull/42-fix' }, checkout(HEAD, 'x')).branch).toBe('pull/42-fix')
+    expect(cliDefaults({ CIRCLECI: 'true', CIRCLE_BRANCH: 'feature/pull/42' }, checkout(HEAD, 'x')).branch).toBe('feature/pull/42')
   })
 
   it('inside GitHub Actions, the event defaults', () => {
@@ -217,7 +239,7 @@ describe('defaultRepository', () => {
     [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r' }, 'o/r'],
     [{ GITHUB_REPOSITORY: 'o/r' }, undefined],
     [{ GITHUB_ACTIONS: 'true' }, undefined],
-    [{ GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/sub/proj' }, 'sub/proj'],
+    [{ GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/sub/proj' }, 'group/sub/proj'],
     [{ CI_PROJECT_PATH: 'group/proj' }, undefined],
     [{ CIRCLECI: 'true', CIRCLE_PROJECT_USERNAME: 'u', CIRCLE_PROJECT_REPONAME: 'r' }, 'u/r'],
     [{ CIRCLECI: 'true', CIRCLE_PROJECT_REPONAME: 'r' }, undefined],

@@ -100,7 +100,7 @@ describe('CI defaults', () => {
 
   it('finds the repository in CI variables', () => {
     expect(defaultRepository({ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r' })).toBe('o/r')
-    expect(defaultRepository({ GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/sub/r' })).toBe('sub/r')
+    expect(defaultRepository({ GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/sub/r' })).toBe('group/sub/r')
     expect(defaultRepository({ CIRCLECI: 'true', CIRCLE_PROJECT_USERNAME: 'o', CIRCLE_PROJECT_REPONAME: 'r' })).toBe('o/r')
     expect(defaultRepository({})).toBeUndefined()
   })
@@ -108,8 +108,8 @@ describe('CI defaults', () => {
   it('writes no terminal control sequence that came from the server, on the status line or any other', async () => {
     const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
     const hostile = { id: 1, status: 'SEE_RUNNERS', branch: 'main', calculated_status: 'RUNNING\u001b]0;pwned\u0007\u001b[2J' }
-    // A status the docs do not name ends the wait, and fails it.
-    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'ok', job: hostile }) }, 2)
+    // A status the docs do not name ends the wait where done=true shows the job in it, and fails it.
+    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'ok', job: hostile }) }, 3)
     const terminal = io({ LAYERCI_TOKEN: fake.token }, true)
     const code = await runCli(['--repository', 'r', '--api-url', fake.url, '--ref', 'abc1234', '--branch', 'main', '--json'], terminal)
     expect(code).toBe(1)
@@ -350,6 +350,93 @@ describe('runCli in-process: flags, output, exit codes', () => {
     expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--job-id', '1', '--json'], plain)).toBe(1)
     expect(plain.err.join('')).toContain('layerci-run: error: LayerCI job 1 finished FAILURE\n')
     expect(JSON.parse(plain.out[0] ?? '')).toMatchObject({ id: 1, calculated_status: 'FAILURE' })
+  })
+
+  it('--json: exactly one object for every end, with the result, how it was established, the URL, outcome and exit code', async () => {
+    // A result established by elimination: calculated_status is the result, never the RUNNING last read.
+    const fake = await fakeRepo()
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) {
+        fake.setStatus('r', 1, 'RUNNING')
+        fake.addJob('r', { calculated_status: 'RUNNING', branch: 'main' })
+      }
+      if (index === 2) {
+        fake.setStatus('r', 2, 'FAILURE')
+        fake.setStatus('r', 1, 'FAILURE')
+      }
+    }
+    const hidden = io({ LAYERCI_TOKEN: fake.token }, false, clock)
+    expect(await runCli(['--repository', 'octo/r', '--api-url', fake.url, '--json', ...BASE], hidden)).toBe(1)
+    expect(hidden.out).toHaveLength(1)
+    expect(JSON.parse(hidden.out[0] ?? '')).toMatchObject({
+      id: 1,
+      calculated_status: 'FAILURE',
+      status: null,
+      established: 'elimination',
+      hidden_by: [2],
+      url: `${fake.url}/jobs/github/octo/r/1`,
+      outcome: 'failed',
+      exit_code: 1
+    })
+    // A job id that passes: one object (never an empty stdout).
+    const passed = await fakeRepo()
+    passed.addJob('r', { calculated_status: 'SUCCEEDED' })
+    const byId = io({ LAYERCI_TOKEN: passed.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', passed.url, '--job-id', '1', '--json'], byId)).toBe(0)
+    expect(byId.out).toHaveLength(1)
+    expect(JSON.parse(byId.out[0] ?? '')).toMatchObject({
+      id: 1,
+      calculated_status: 'SUCCEEDED',
+      established: 'read',
+      outcome: 'passed',
+      exit_code: 0
+    })
+    // Bad input: one object that says there is no job and no result.
+    const bad = io({ LAYERCI_TOKEN: passed.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', passed.url, '--timeout', 'soon', '--json'], bad)).toBe(2)
+    expect(bad.out.map((line): unknown => JSON.parse(line))).toEqual([
+      { id: null, calculated_status: null, status: null, established: null, url: null, outcome: 'error', exit_code: 2 }
+    ])
+  })
+
+  it('--json on a timeout: no status is claimed that the job is known to have left', async () => {
+    const fake = await fakeRepo()
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) {
+        fake.setStatus('r', 1, 'SUCCEEDED')
+        fake.addJob('r', { calculated_status: 'SUCCEEDED', branch: 'main' })
+        fake.addJob('r', { calculated_status: 'FAILURE', branch: 'main' })
+      }
+    }
+    const plain = io({ LAYERCI_TOKEN: fake.token }, false, clock)
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--json', '--timeout', '1m', ...BASE], plain)).toBe(4)
+    const story: unknown = JSON.parse(plain.out[0] ?? '')
+    // The run established that job 1 finished, but not with which result: NEW (last read) is not claimed.
+    expect(story).toMatchObject({ id: 1, calculated_status: null, established: null, outcome: 'timed-out', exit_code: 4 })
+    expect(plain.err.join('')).toContain('last status seen: finished: SUCCEEDED or FAILURE (newer jobs hide which)')
+    expect(plain.err.join('')).toContain('The job is not cancelled: the API has no cancel endpoint.')
+  })
+
+  it.each([
+    [
+      ['--wait=false'],
+      "Unknown option '--wait': waiting is the default; to create the job without waiting (the action's \"wait: false\"), give --no-wait."
+    ],
+    [
+      ['--wait', 'false'],
+      "Unknown option '--wait': waiting is the default; to create the job without waiting (the action's \"wait: false\"), give --no-wait."
+    ],
+    [
+      ['--accept-buttons=true'],
+      "Option '--accept-buttons' does not take an argument: --accept-buttons is a switch; give it alone, or leave it out."
+    ],
+    [['--bogus'], "Unknown option '--bogus'"]
+  ])('a mistaken flag %j says what to write instead', async (argv, message) => {
+    const plain = io({ LAYERCI_TOKEN: 'k'.repeat(20) }, false)
+    expect(await runCli(['--repository', 'r', ...argv], plain)).toBe(2)
+    expect(plain.err.join('')).toBe(`layerci-run: error: ${message}\nRun layerci-run --help for usage.\n`)
   })
 
   it('warnings and notes carry the prefix; a phase is one line ending in an ellipsis', async () => {

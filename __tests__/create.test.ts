@@ -1,14 +1,14 @@
 /**
  * Creating a job exactly once (src/create.ts), against the fake LayerCI on 127.0.0.1 and, for
  * answers the fake cannot give, real loopback servers. After a create whose answer was lost, the
- * POST is never sent again, and only a job that the attempt can have made is adopted: newer than
- * the newest job before it, on the same branch, for the same commit.
+ * POST is never sent again, and no job is taken as the one it made (the API cannot show which
+ * request made a job): a newer job on the branch built is named, and the run fails.
  */
 import { describe, expect, it } from '@jest/globals'
 import type { Socket } from 'node:net'
 import type { Job } from '../src/api.js'
 import { LayerCiClient } from '../src/client.js'
-import { builtBranch, createBody, createJob, matchesRequest, unrecognizable, type Created } from '../src/create.js'
+import { builtBranch, createBody, createJob, matchesRequest, type Created } from '../src/create.js'
 import { ApiError, DeadlineError } from '../src/errors.js'
 import type { Settings } from '../src/settings.js'
 import { HttpClientTransport, type HttpRequest, type HttpResponse, type Transport } from '../src/transport.js'
@@ -100,7 +100,7 @@ describe('createBody: only the fields that are set are sent', () => {
   })
 })
 
-describe('matchesRequest: the job a lost answer may have created', () => {
+describe('matchesRequest: whether a job is for what the request asked (never whose it is)', () => {
   const settings = settingsFor('http://127.0.0.1:1')
 
   it('is a job of the same branch and commit', () => {
@@ -137,10 +137,9 @@ describe('matchesRequest: the job a lost answer may have created', () => {
     ['a branch name starting with hex digits', 'cafe-release'],
     ['three hex digits', 'abc'],
     ['65 hex digits', 'a'.repeat(65)]
-  ])('takes no job when the ref is %s, not a SHA: the commit built is not known', (_, ref) => {
-    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref })).toBe(false)
-    expect(matchesRequest(job({ commit_sha: ref }), { ...settings, ref })).toBe(false)
-    expect(unrecognizable({ ...settings, ref })).toBe(`the ref "${ref}" is not a commit SHA, so the commit LayerCI builds is not known`)
+  ])('cannot compare when the ref is %s, not a SHA: the commit built is not known', (_, ref) => {
+    expect(matchesRequest(job({ commit_sha: OTHER_SHA }), { ...settings, ref })).toBeUndefined()
+    expect(matchesRequest(job({ commit_sha: ref }), { ...settings, ref })).toBeUndefined()
   })
 
   it('compares SHAs of 4 and of 64 hex digits', () => {
@@ -150,28 +149,25 @@ describe('matchesRequest: the job a lost answer may have created', () => {
     expect(matchesRequest(job({ commit_sha: 'a'.repeat(64) }), { ...settings, ref: 'a'.repeat(64) })).toBe(true)
   })
 
-  it('takes no job when no ref was sent: LayerCI builds the head of the branch, whose commit is not known', () => {
-    expect(matchesRequest(job(), { ...settings, ref: undefined })).toBe(false)
-    expect(unrecognizable({ ...settings, ref: undefined })).toBe('no ref was sent, so the commit LayerCI builds is not known')
+  it('cannot compare when no ref was sent: LayerCI builds the head of the branch, whose commit is not known', () => {
+    expect(matchesRequest(job(), { ...settings, ref: undefined })).toBeUndefined()
   })
 
-  it('without a branch sent, the layerci flavor builds "master" (the API page): only a job on master is taken', () => {
+  it('without a branch sent, the layerci flavor builds "master" (the API page)', () => {
     const layerci = { ...settings, branch: undefined, flavor: 'layerci' as const }
     expect(builtBranch(layerci)).toBe('master')
-    expect(unrecognizable(layerci)).toBeUndefined()
     expect(matchesRequest(job({ branch: 'master' }), layerci)).toBe(true)
     expect(matchesRequest(job({ branch: 'someone-elses-branch' }), layerci)).toBe(false)
   })
 
-  it('without a branch sent, the webappio flavor takes no job: the later API does not say which branch it builds', () => {
+  it('without a branch sent, the webappio flavor cannot compare: the later API does not say which branch it builds', () => {
     const webappio = { ...settings, branch: undefined, flavor: 'webappio' as const }
     expect(builtBranch(webappio)).toBeUndefined()
-    expect(unrecognizable(webappio)).toBe('no branch was sent, so the branch LayerCI builds is not known')
-    expect(matchesRequest(job({ branch: 'master' }), webappio)).toBe(false)
+    expect(matchesRequest(job({ branch: 'master' }), webappio)).toBeUndefined()
     expect(builtBranch({ ...webappio, branch: 'dev' })).toBe('dev')
   })
 
-  it('takes a job started through the API, or one that does not say why it was started; never one started by a push', () => {
+  it('is a job started through the API, or one that does not say why it was started; never one started by a push', () => {
     expect(matchesRequest(job({ run_start_reason: 'Manual run created by API' }), settings)).toBe(true)
     expect(matchesRequest(job({ run_start_reason: undefined }), settings)).toBe(true)
     expect(matchesRequest(job({ run_start_reason: 'Push to main' }), settings)).toBe(false)
@@ -185,8 +181,7 @@ describe('createJob: the answer came back', () => {
     const { result, log, clock } = await create(fake.url, {}, { token: fake.token })
     expect(result).toEqual({
       job: expect.objectContaining({ id: 2, branch: 'main', commit_sha: REF }),
-      url: 'https://layerci.com/jobs/github/fake-owner/layerci-example/2',
-      adopted: false
+      url: `${fake.url}/jobs/github/fake-owner/layerci-example/2`
     })
     expect(posts(fake)).toBe(1)
     expect(clock.sleeps).toEqual([])
@@ -210,80 +205,98 @@ describe('createJob: the answer came back', () => {
   })
 })
 
+/** The message of a lost answer whose look named `id`. */
+const named = (id: number, fit: string): RegExp =>
+  new RegExp(
+    `^Creating the LayerCI job failed \\(HTTP 50\\d\\) after the request may have reached LayerCI\\. Job ${id} \\(.*\\) is newer than job \\d+, the newest before the request, and ${fit}\\. It may be the job this request made, or one that another run made at the same moment: the API cannot tell which request made a job, so this run does not take it as its own\\. Check job ${id}; if it is this run's, wait for it with "job-id: ${id}" instead of creating another\\.$`
+  )
+
 describe('createJob: the answer was lost', () => {
-  it('adopts the job the attempt made, found on its branch, without sending the POST again', async () => {
+  it('never takes the job the attempt made as its own: names it and fails, without sending the POST again', async () => {
     const fake = await fakeRepo()
     fake.addJob(REPO, { branch: 'main', commit_sha: REF, calculated_status: 'SUCCEEDED' })
     fake.inject('create', { kind: 'created-then-502' })
-    const { result, log, clock } = await create(fake.url, {}, { token: fake.token })
-    expect(result?.adopted).toBe(true)
-    expect(result?.job).toMatchObject({ id: 2, branch: 'main', commit_sha: REF })
-    expect(result?.url).toBeUndefined()
+    const { result, error, log, clock } = await create(fake.url, {}, { token: fake.token })
+    expect(result).toBeUndefined()
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toMatch(named(2, 'for the commit and branch this request asked for'))
+    expect((error as Error).message).toContain(
+      `Job 2 (NEW, commit abcdef123456, on main, started by "Manual run created by API", ${fake.url}/jobs/github/fake-owner/layerci-example/2) is newer than job 1`
+    )
     expect(posts(fake)).toBe(1)
     expect(clock.sleeps).toEqual([2000])
     expect(lookups(fake)).toEqual(['', 'branch=main'])
     expect(log.matching('warning')).toEqual([
-      'warning: The create request failed (HTTP 502) after it may have reached LayerCI. It is not sent again; looking for the job it may have created instead.'
+      'warning: Creating the LayerCI job failed (HTTP 502) after the request may have reached LayerCI. It is not sent again; looking for a job it may have made, to name it.'
     ])
-    expect(log.matching('info')).toContain('info: Found job 2, created by the attempt whose answer was lost; waiting for it.')
   })
 
-  it('looks on the branch: a newer job of another branch does not hide the one the attempt made', async () => {
+  it("two runs on one commit and branch: the run whose answer was lost names the other run's job, never reports it", async () => {
     const fake = await fakeRepo()
-    fake.inject('create', { kind: 'created-then-502' })
+    fake.addJob(REPO, { branch: 'main', commit_sha: REF, calculated_status: 'SUCCEEDED' }) // 1: the baseline
+    fake.inject('create', { kind: 'created-then-502' }) // 2: this run's job, its answer lost
+    const clock = new FakeClock()
+    // Another run (a matrix twin) creates job 3 for the same commit and branch while this one looks.
+    clock.onSleep = (index) => {
+      if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: REF, run_start_reason: 'Manual run created by API' })
+    }
+    const { result, error } = await create(fake.url, {}, { token: fake.token, clock })
+    expect(result).toBeUndefined()
+    expect((error as Error).message).toMatch(named(3, 'for the commit and branch this request asked for'))
+    expect(posts(fake)).toBe(1)
+  })
+
+  it('looks on the branch built: a newer job of another branch is not named', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
     const clock = new FakeClock()
     clock.onSleep = (index) => {
       if (index === 1) fake.addJob(REPO, { branch: 'dev', commit_sha: OTHER_SHA })
+      if (index === 2) fake.addJob(REPO, { branch: 'main', commit_sha: REF, run_start_reason: 'Manual run created by API' })
     }
-    const { result } = await create(fake.url, {}, { token: fake.token, clock })
-    expect(result).toMatchObject({ adopted: true, job: { id: 1, branch: 'main' } })
-    expect(posts(fake)).toBe(1)
+    const { error } = await create(fake.url, {}, { token: fake.token, clock })
+    expect((error as Error).message).toMatch(named(2, 'for the commit and branch this request asked for'))
+    expect(clock.sleeps).toEqual([2000, 4000])
   })
 
-  it('in an empty repository, any job the attempt made is newer than none', async () => {
+  it('in an empty repository, any job is newer than none', async () => {
     const fake = await fakeRepo()
     fake.inject('create', { kind: 'created-then-reset' })
-    const { result } = await create(fake.url, {}, { token: fake.token })
-    expect(result).toMatchObject({ adopted: true, job: { id: 1 } })
+    const { error } = await create(fake.url, {}, { token: fake.token })
+    expect((error as Error).message).toMatch(/Job 1 \(NEW, .*\) is newer than job 0, the newest before the request/)
     expect(posts(fake)).toBe(1)
   })
 
-  it('never adopts a job that existed before the create, even on the same branch and commit', async () => {
+  it('never names a job that existed before the create: three looks, then it says none appeared', async () => {
     const fake = await fakeRepo()
     fake.addJob(REPO, { branch: 'main', commit_sha: REF })
     fake.inject('create', { kind: 'status', status: 500 })
     const { result, error, clock } = await create(fake.url, {}, { token: fake.token })
     expect(result).toBeUndefined()
     expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toBe(
+      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and no job newer than job 1 appeared on main in the 14s it was looked for. A job may still have been created: check the jobs of layerci-example at ${fake.url} before running again, so as not to start a job twice.`
+    )
     expect(posts(fake)).toBe(1)
-    // It looked three times, further apart each time, and never took job 1.
     expect(clock.sleeps).toEqual([2000, 4000, 8000])
     expect(lookups(fake)).toEqual(['', 'branch=main', 'branch=main', 'branch=main'])
   })
 
-  it('never adopts an older job of the branch, behind a newer job of another branch', async () => {
-    const fake = await fakeRepo()
-    fake.addJob(REPO, { branch: 'main', commit_sha: REF })
-    fake.addJob(REPO, { branch: 'dev', commit_sha: REF })
-    fake.inject('create', { kind: 'status', status: 502 })
-    const { error } = await create(fake.url, {}, { token: fake.token })
-    expect(error).toBeInstanceOf(ApiError)
-    expect(posts(fake)).toBe(1)
-  })
-
-  it('without a certain newest job before the create, adopts nothing and does not look', async () => {
+  it('without a certain newest job before the create, fails at once saying a job may exist, and does not look', async () => {
     const fake = await fakeRepo()
     fake.inject('latest', { kind: 'body', status: 200, body: '{"status":"error","error":"database busy"}' })
     fake.inject('create', { kind: 'created-then-502' })
     const { error, clock, log } = await create(fake.url, {}, { token: fake.token })
-    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toBe(
+      `Creating the LayerCI job failed (HTTP 502) after the request may have reached LayerCI, and the newest job before it could not be read, so no job can be named as one it may have made. A job may have been created: check the jobs of layerci-example at ${fake.url} before running again, so as not to start a job twice.`
+    )
     expect(posts(fake)).toBe(1)
     expect(lookups(fake)).toEqual([''])
     expect(clock.sleeps).toEqual([])
     expect(log.text()).toContain('Newest job before the create: unclear')
   })
 
-  it('does not adopt a newer job of the branch for another commit', async () => {
+  it('a newer job of the branch for another commit is named as not what this request asked', async () => {
     const fake = await fakeRepo()
     fake.inject('create', { kind: 'status', status: 504 })
     const clock = new FakeClock()
@@ -291,101 +304,76 @@ describe('createJob: the answer was lost', () => {
       if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: OTHER_SHA })
     }
     const { error } = await create(fake.url, {}, { token: fake.token, clock })
-    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toMatch(named(1, 'not for what this request asked \\(a job this request made may be older than it\\)'))
     expect(posts(fake)).toBe(1)
   })
 
-  it('does not adopt a newer job of the branch whose commit the API does not give', async () => {
+  it('a tag as the ref: the job is named, as one whose request cannot be compared', async () => {
     const fake = await fakeRepo()
-    fake.inject('create', { kind: 'status', status: 504 })
+    fake.inject('create', { kind: 'status', status: 500 })
     const clock = new FakeClock()
     clock.onSleep = (index) => {
-      if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: '' })
+      if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: 'c'.repeat(40), run_start_reason: 'Manual run created by API' })
     }
-    const { error } = await create(fake.url, {}, { token: fake.token, clock })
-    expect(error).toBeInstanceOf(ApiError)
+    const { error } = await create(fake.url, { ref: 'v1.2.3' }, { token: fake.token, clock })
+    expect((error as Error).message).toMatch(named(1, 'whose request cannot be compared with this one'))
     expect(posts(fake)).toBe(1)
   })
 
-  it('keeps looking when the job appears late: the third look finds it', async () => {
+  it('keeps looking when the job appears late: the third look names it', async () => {
     const fake = await fakeRepo()
     fake.inject('create', { kind: 'status', status: 502 })
     const clock = new FakeClock()
     clock.onSleep = (index) => {
       if (index === 3) fake.addJob(REPO, { branch: 'main', commit_sha: REF, run_start_reason: 'Manual run created by API' })
     }
-    const { result } = await create(fake.url, {}, { token: fake.token, clock })
-    expect(result).toMatchObject({ adopted: true, job: { id: 1 } })
+    const { error } = await create(fake.url, {}, { token: fake.token, clock })
+    expect((error as Error).message).toMatch(named(1, 'for the commit and branch this request asked for'))
     expect(clock.sleeps).toEqual([2000, 4000, 8000])
   })
 
-  it('stops looking before the deadline and ends as a timeout that says a job may exist', async () => {
+  it('the last look is made just before the deadline, not given up: a job visible at 7 s of a 12 s timeout is named', async () => {
     const fake = await fakeRepo()
     fake.inject('create', { kind: 'status', status: 502 })
-    // The second look (4 s after the first) would end exactly at the deadline: it is not made.
-    const { error, clock } = await create(fake.url, {}, { token: fake.token, timeoutMs: 6000 })
-    expect(error).toBeInstanceOf(DeadlineError)
-    expect(error).toMatchObject({ jobMayExist: true, lastProblem: 'Create: HTTP 502' })
-    expect(clock.sleeps).toEqual([2000])
-    expect(lookups(fake)).toEqual(['', 'branch=main'])
-  })
-
-  it('makes no look at all when even the first would end at the deadline', async () => {
-    const fake = await fakeRepo()
-    fake.inject('create', { kind: 'status', status: 502 })
-    const { error, clock } = await create(fake.url, {}, { token: fake.token, timeoutMs: 2000 })
-    expect(error).toMatchObject({ jobMayExist: true })
-    expect(clock.sleeps).toEqual([])
-    expect(lookups(fake)).toEqual([''])
-  })
-
-  it('the error says what failed, for which commit and branch, and where to check before re-running', async () => {
-    const fake = await fakeRepo()
-    fake.inject('create', { kind: 'status', status: 500 })
-    const { error } = await create(fake.url, {}, { token: fake.token })
-    expect((error as Error).message).toBe(
-      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and no new job for ${REF} on main was found. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
-    )
-  })
-
-  it('without a ref: fails at once, with no look, saying why the job cannot be recognized and that it may exist', async () => {
-    const fake = await fakeRepo()
-    fake.inject('create', { kind: 'status', status: 500 })
-    const { error, clock } = await create(fake.url, { ref: undefined, branch: undefined }, { token: fake.token })
-    expect((error as Error).message).toBe(
-      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and the job it may have made cannot be recognized: no ref was sent, so the commit LayerCI builds is not known. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
-    )
-    expect(clock.sleeps).toEqual([])
-    expect(lookups(fake)).toEqual([''])
-  })
-
-  it('when the newest job before the create could not be read, a lost answer fails at once, saying so', async () => {
-    const fake = await fakeRepo()
-    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'error', error: 'something odd' }) })
-    fake.inject('create', { kind: 'status', status: 500 })
-    const { error, clock } = await create(fake.url, {}, { token: fake.token })
-    expect((error as Error).message).toBe(
-      `Creating the LayerCI job failed (HTTP 500) after the request may have reached LayerCI, and the job it may have made cannot be recognized: the newest job before it could not be read. A job may have been created: check the jobs of layerci-example at ${fake.url} before re-running, so as not to start it twice.`
-    )
-    expect(clock.sleeps).toEqual([])
-    expect(posts(fake)).toBe(1)
-  })
-
-  it('a tag as the ref: a job of another commit that appears on the branch is not taken as ours', async () => {
-    const fake = await fakeRepo()
-    fake.inject('create', { kind: 'status', status: 500 })
     const clock = new FakeClock()
-    clock.onSleep = () => {
-      if (fake.count('latest') === 1)
-        fake.addJob(REPO, { branch: 'main', commit_sha: 'c'.repeat(40), run_start_reason: 'Manual run created by API' })
+    const start = clock.now()
+    clock.onSleep = (_, now) => {
+      if (now - start >= 7000 && fake.jobs(REPO).length === 0) {
+        fake.addJob(REPO, { branch: 'main', commit_sha: REF, run_start_reason: 'Manual run created by API' })
+      }
     }
-    const { error } = await create(fake.url, { ref: 'v1.2.3' }, { token: fake.token, clock })
-    expect(error).toBeInstanceOf(ApiError)
-    expect((error as Error).message).toMatch(/cannot be recognized: the ref "v1\.2\.3" is not a commit SHA.*A job may have been created/)
-    expect(posts(fake)).toBe(1)
+    const { error } = await create(fake.url, {}, { token: fake.token, clock, timeoutMs: 12_000 })
+    // Looks at 2 s and 6 s; the third, due at 14 s, is moved to 11 s (a second before the deadline).
+    expect(clock.sleeps).toEqual([2000, 4000, 5000])
+    expect((error as Error).message).toMatch(named(1, 'for the commit and branch this request asked for'))
   })
 
-  it('no branch sent (layerci): looks on master, and takes no job of the same commit on another branch', async () => {
+  it('looks cut short by the timeout end as a timeout that says a job may exist, after a last look just before it', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const cut = await create(fake.url, {}, { token: fake.token, timeoutMs: 5000 })
+    expect(cut.clock.sleeps).toEqual([2000, 2000])
+    expect(cut.error).toBeInstanceOf(DeadlineError)
+    expect(cut.error).toMatchObject({ jobMayExist: true, lastProblem: 'Create: HTTP 502' })
+    expect(lookups(fake)).toEqual(['', 'branch=main', 'branch=main'])
+  })
+
+  it('when even the first look would come after the last moment, it is moved there; none left: a timeout that says a job may exist', async () => {
+    const fake = await fakeRepo()
+    fake.inject('create', { kind: 'status', status: 502 })
+    const early = await create(fake.url, {}, { token: fake.token, timeoutMs: 2000 })
+    expect(early.clock.sleeps).toEqual([1000])
+    expect(early.error).toMatchObject({ jobMayExist: true })
+    const fake2 = await fakeRepo()
+    fake2.inject('create', { kind: 'status', status: 502 })
+    const none = await create(fake2.url, {}, { token: fake2.token, timeoutMs: 1000 })
+    expect(none.error).toBeInstanceOf(DeadlineError)
+    expect(none.error).toMatchObject({ jobMayExist: true, lastProblem: 'Create: HTTP 502' })
+    expect(none.clock.sleeps).toEqual([])
+    expect(lookups(fake2)).toEqual([''])
+  })
+
+  it('no branch sent (layerci): looks on master', async () => {
     const fake = await fakeRepo()
     fake.inject('create', { kind: 'status', status: 502 })
     const clock = new FakeClock()
@@ -393,20 +381,8 @@ describe('createJob: the answer was lost', () => {
       if (index === 1) fake.addJob(REPO, { branch: 'someone-elses-branch', commit_sha: REF, run_start_reason: 'Manual run created by API' })
     }
     const { error } = await create(fake.url, { branch: undefined }, { token: fake.token, clock })
-    expect(error).toBeInstanceOf(ApiError)
-    expect((error as Error).message).toMatch(new RegExp(`no new job for ${REF} on master was found\\. A job may have been created`))
+    expect((error as Error).message).toMatch(/no job newer than job 0 appeared on master in the 14s it was looked for/)
     expect(lookups(fake)).toEqual(['', 'branch=master', 'branch=master', 'branch=master'])
-  })
-
-  it('no branch sent (layerci): the job on master is found', async () => {
-    const fake = await fakeRepo()
-    fake.inject('create', { kind: 'status', status: 502 })
-    const clock = new FakeClock()
-    clock.onSleep = (index) => {
-      if (index === 1) fake.addJob(REPO, { branch: 'master', commit_sha: REF, run_start_reason: 'Manual run created by API' })
-    }
-    const { result } = await create(fake.url, { branch: undefined }, { token: fake.token, clock })
-    expect(result).toMatchObject({ adopted: true, job: { id: 1, branch: 'master' } })
   })
 
   it('a timeout while the looks are answered 503: a DeadlineError that says a job may exist, naming the last problem', async () => {
@@ -415,7 +391,7 @@ describe('createJob: the answer was lost', () => {
     fake.inject('latest', { kind: 'status', status: 503 }, 1000, (request) => request.query.branch === 'main')
     const { error } = await create(fake.url, {}, { token: fake.token, timeoutMs: 15_000 })
     expect(error).toBeInstanceOf(DeadlineError)
-    expect(error).toMatchObject({ jobMayExist: true, lastProblem: 'Look for the job the failed create made: HTTP 503' })
+    expect(error).toMatchObject({ jobMayExist: true, lastProblem: 'Look for a job the failed create may have made: HTTP 503' })
     expect(posts(fake)).toBe(1)
   })
 
@@ -426,7 +402,7 @@ describe('createJob: the answer was lost', () => {
     const { error } = await create(fake.url, {}, { token: fake.token })
     expect(error).toBeInstanceOf(ApiError)
     expect((error as Error).message).toMatch(
-      /HTTP 401.* This happened while looking for the job of a create that failed \(HTTP 500\) after it may have reached LayerCI\. A job may have been created: check the jobs of layerci-example/
+      /HTTP 401.* This happened while looking for a job that a failed create \(HTTP 500\) may have made\. A job may have been created: check the jobs of layerci-example/
     )
   })
 })
@@ -437,12 +413,12 @@ describe('createJob: what the log says about its reads', () => {
     fake.inject('latest', { kind: 'status', status: 502 }, 1)
     fake.inject('create', { kind: 'created-then-502' })
     fake.inject('latest', { kind: 'status', status: 502 }, 1, (request) => request.query.branch === 'main')
-    const { result, log } = await create(fake.url, {}, { token: fake.token })
-    expect(result?.adopted).toBe(true)
+    const { error, log } = await create(fake.url, {}, { token: fake.token })
+    expect((error as Error).message).toMatch(/^Creating the LayerCI job failed \(HTTP 502\).* Job 1 /)
     const retries = log.matching('info').filter((line) => line.includes('retrying'))
     expect(retries.map((line) => line.replace(/ in [\d.]+s$/, ''))).toEqual([
       'info: Read the newest job before creating one: HTTP 502 (attempt 1); retrying',
-      'info: Look for the job the failed create made: HTTP 502 (attempt 1); retrying'
+      'info: Look for a job the failed create may have made: HTTP 502 (attempt 1); retrying'
     ])
   })
 })
@@ -459,10 +435,11 @@ describe('createJob: failures that are neither an answer nor a known network err
         return response
       }
     }
-    const { result, log } = await create(fake.url, {}, { token: fake.token, transport: breaking })
+    const { result, error, log } = await create(fake.url, {}, { token: fake.token, transport: breaking })
     expect(posts(fake)).toBe(1)
-    expect(result).toMatchObject({ adopted: true, job: { id: 1 } })
-    expect(log.text()).toContain('The create request failed (TypeError: Cannot read properties of undefined)')
+    expect(result).toBeUndefined()
+    expect((error as Error).message).toMatch(/Job 1 \(.*\) is newer than job 0/)
+    expect(log.text()).toContain('Creating the LayerCI job failed (TypeError: Cannot read properties of undefined)')
   })
 
   it('a transport error of unknown kind (an answer that is not HTTP) is taken as a lost answer: the POST is sent once', async () => {

@@ -51,10 +51,10 @@ describe('dist/index.js as a runner runs it', () => {
       status: 'SEE_RUNNERS',
       'commit-sha': SHA,
       branch: 'main',
-      'job-url': `https://layerci.com/jobs/github/octo-org/${REPO}/1`
+      'job-url': `${fake.url}/jobs/github/octo-org/${REPO}/1`
     })
     expect(result.summary).toContain('<h3>LayerCI job 1: SUCCEEDED</h3>')
-    expect(result.stdout).toContain('Created LayerCI job 1: https://layerci.com/jobs/github/octo-org/layerci-example/1')
+    expect(result.stdout).toContain(`Created LayerCI job 1: ${fake.url}/jobs/github/octo-org/layerci-example/1`)
     expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'main', ref: SHA })
     expect(result.stdout.split('\n')[0]).toBe(`::add-mask::${fake.token}`)
     expect(result.stderr).toBe('')
@@ -72,7 +72,7 @@ describe('dist/index.js as a runner runs it', () => {
     expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'feature-x', ref: HEAD })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      '::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: https://layerci.com/jobs/github/octo-org/layerci-example/1'
+      `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: ${fake.url}/jobs/github/octo-org/layerci-example/1`
     )
     expect(result.stdout.match(/^::error/gm)).toHaveLength(1)
     expect(result.outputs['calculated-status']).toBe('FAILURE')
@@ -133,7 +133,7 @@ describe('dist/index.js as a runner runs it', () => {
     expect(result.ended - result.started - 1500).toBeLessThan(1000)
     expect(result.outputs['job-id']).toBe('1')
     expect(result.stdout).toContain(
-      `::error title=Cancelled::Interrupted by SIGINT. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at https://layerci.com/jobs/github/octo-org/${REPO}/1.`
+      `::error title=Cancelled::Interrupted by SIGINT. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at ${fake.url}/jobs/github/octo-org/${REPO}/1.`
     )
   })
 
@@ -210,7 +210,7 @@ describe('dist/index.js as a runner runs it', () => {
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(
-      /Timed out after 7s waiting for LayerCI job 1 \(last status seen: NEW\): https:\/\/layerci.com\/jobs\/github\/octo-org\/layerci-example\/1\. Last problem: Poll: the request timed out/
+      /Timed out after 7s waiting for LayerCI job 1 \(last status seen: NEW\): http:\/\/127\.0\.0\.1:\d+\/jobs\/github\/octo-org\/layerci-example\/1\. The job is not cancelled: the API has no cancel endpoint\. Last problem: Poll: the request timed out/
     )
     expect(result.outputs['job-id']).toBe('1')
     expect(result.summary).toContain('<h3>LayerCI job 1: timed out</h3>')
@@ -302,7 +302,7 @@ describe('dist/index.js as a runner runs it', () => {
       const commands = lines.filter((line) => line.trimStart().startsWith('::') || line.includes('##['))
       expect(commands.every((line) => ours.has(/^::([a-z-]+)/.exec(line.trimStart())?.[1] ?? ''))).toBe(true)
       expect(lines.filter((line) => line.startsWith('::error'))).toEqual([
-        `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE\\n::stop-commands::x: ${fake.url}/jobs/github/octo-org/layerci-example/1`
+        `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE\\n::stop-commands::x (a status the API documentation does not name): ${fake.url}/jobs/github/octo-org/layerci-example/1`
       ])
       // The server's url was not an http(s) link: the job's page is built instead.
       expect(result.outputs['job-url']).toBe(`${fake.url}/jobs/github/octo-org/layerci-example/1`)

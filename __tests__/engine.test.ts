@@ -52,8 +52,9 @@ describe('engine: create, wait, result', () => {
     expect(result.verdict).toBe('passed')
     const post = fake.requests.find((r) => r.endpoint === 'create')
     expect(post?.body).toEqual({ branch: 'main', ref: 'abcdef1234567890abcdef1234567890abcdef12' })
-    expect(result.state.url).toBe('https://layerci.com/jobs/github/fake-owner/layerci-example/1')
-    expect(result.log.text()).toContain('Created LayerCI job 1: https://layerci.com/jobs/github/fake-owner/layerci-example/1')
+    // The job's URL is built from the API URL in use, whatever the create answer says.
+    expect(result.state.url).toBe(`${fake.url}/jobs/github/fake-owner/layerci-example/1`)
+    expect(result.log.text()).toContain(`Created LayerCI job 1: ${fake.url}/jobs/github/fake-owner/layerci-example/1`)
     expect(result.state.job?.calculated_status).toBe('SUCCEEDED')
   })
 
@@ -97,7 +98,10 @@ describe('engine: create, wait, result', () => {
       fake.addJob(REPO, { calculated_status: status })
       const result = await run(fake, { jobId: 1 })
       expect(result.error).toBeInstanceOf(JobFailedError)
-      expect((result.error as Error).message).toBe(`LayerCI job 1 finished ${status}: ${fake.url}/jobs/github/fake-owner/layerci-example/1`)
+      const undocumented = status === 'SOMETHING_NEW' ? ' (a status the API documentation does not name)' : ''
+      expect((result.error as Error).message).toBe(
+        `LayerCI job 1 finished ${status}${undocumented}: ${fake.url}/jobs/github/fake-owner/layerci-example/1`
+      )
     }
   )
 
@@ -128,8 +132,8 @@ describe('engine: create, wait, result', () => {
     const fake = await fakeWith()
     const result = await run(fake, { timeoutMs: 60_000 })
     expect(result.error).toBeInstanceOf(WaitTimeoutError)
-    expect((result.error as Error).message).toMatch(
-      /^Timed out after 1m00s waiting for LayerCI job 1 \(last status seen: NEW\): https:\/\/layerci.com\/jobs\/github\/fake-owner\/layerci-example\/1/
+    expect((result.error as Error).message).toBe(
+      `Timed out after 1m00s waiting for LayerCI job 1 (last status seen: NEW): ${fake.url}/jobs/github/fake-owner/layerci-example/1. The job is not cancelled: the API has no cancel endpoint.`
     )
     expect(result.clock.now() - Date.UTC(2026, 0, 1)).toBe(60_000)
   })
@@ -184,7 +188,7 @@ describe('engine: a job hidden by newer jobs (layerci flavor)', () => {
     const result = await run(fake, {}, hiddenBy(fake, 'FAILURE'))
     expect(result.error).toBeInstanceOf(JobFailedError)
     expect((result.error as Error).message).toBe(
-      'LayerCI job 1 finished FAILURE (established by elimination: newer jobs hid it): https://layerci.com/jobs/github/fake-owner/layerci-example/1'
+      `LayerCI job 1 finished FAILURE (established by elimination: newer jobs hid it): ${fake.url}/jobs/github/fake-owner/layerci-example/1`
     )
   })
 
@@ -210,29 +214,30 @@ describe('engine: a job hidden by newer jobs (layerci flavor)', () => {
 })
 
 describe('engine: create is never repeated blindly', () => {
-  it('a create that takes effect but answers 502: the job is found and awaited, no duplicate', async () => {
+  it('a create that takes effect but answers 502: the job is named, never taken, and no duplicate is made', async () => {
     const fake = await fakeWith()
     fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
     fake.inject('create', { kind: 'created-then-502' })
-    const clock = new FakeClock()
-    clock.onSleep = (index) => {
-      if (index === 3) fake.setStatus(REPO, 2, 'SUCCEEDED')
-    }
-    const result = await run(fake, {}, clock)
-    expect(result.verdict).toBe('passed')
-    expect(result.state.jobId).toBe(2)
+    const result = await run(fake)
+    expect(result.verdict).toBeUndefined()
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toContain('Job 2 (NEW, commit abcdef123456, on main')
+    expect((result.error as Error).message).toContain('so this run does not take it as its own')
+    expect(result.state.jobId).toBeUndefined()
     expect(fake.count('create')).toBe(1)
     expect(fake.jobs(REPO)).toHaveLength(2)
-    expect(result.log.text()).toMatch(/The create request failed \(HTTP 502\) after it may have reached LayerCI. It is not sent again/)
-    expect(result.log.text()).toMatch(/Found job 2, created by the attempt whose answer was lost/)
+    expect(result.log.text()).toMatch(
+      /Creating the LayerCI job failed \(HTTP 502\) after the request may have reached LayerCI\. It is not sent again/
+    )
   })
 
-  it('a reset after the create took effect is handled the same way', async () => {
+  it('a reset after the create took effect is handled the same way, also without waiting', async () => {
     const fake = await fakeWith()
     fake.inject('create', { kind: 'created-then-reset' })
     const result = await run(fake, { wait: false })
-    expect(result.verdict).toBe('created')
-    expect(result.state.jobId).toBe(1)
+    expect(result.verdict).toBeUndefined()
+    expect((result.error as Error).message).toMatch(/Job 1 \(.*\) is newer than job 0.*"job-id: 1"/)
+    expect(result.state.jobId).toBeUndefined()
     expect(fake.count('create')).toBe(1)
   })
 
@@ -241,56 +246,49 @@ describe('engine: create is never repeated blindly', () => {
     fake.inject('create', { kind: 'status', status: 500 })
     const result = await run(fake)
     expect(result.error).toBeInstanceOf(ApiError)
-    expect((result.error as Error).message).toMatch(/A job may have been created: check the jobs of layerci-example/)
+    expect((result.error as Error).message).toMatch(/A job may still have been created: check the jobs of layerci-example/)
     expect(fake.count('create')).toBe(1)
   })
 
-  it('a job of someone else for another commit is not adopted', async () => {
-    const fake = await fakeWith()
-    fake.inject('create', { kind: 'status', status: 504 })
-    const clock = new FakeClock()
-    clock.onSleep = (index) => {
-      if (index === 1) fake.addJob(REPO, { branch: 'main', commit_sha: '9'.repeat(40) })
-    }
-    const result = await run(fake, {}, clock)
-    expect(result.error).toBeInstanceOf(ApiError)
-    expect(result.state.jobId).toBeUndefined()
-  })
-
-  it('a job LayerCI started for a push of the same commit is not taken for the one the lost create made', async () => {
-    const fake = await fakeWith()
-    fake.inject('create', { kind: 'status', status: 502 })
-    const clock = new FakeClock()
-    clock.onSleep = (index) => {
-      if (index === 1)
-        fake.addJob(REPO, {
-          branch: 'main',
-          commit_sha: 'abcdef1234567890abcdef1234567890abcdef12',
-          run_start_reason: 'Commit pushed to GitHub'
-        })
-    }
-    const result = await run(fake, {}, clock)
-    expect(result.error).toBeInstanceOf(ApiError)
-    expect((result.error as Error).message).toMatch(/A job may have been created/)
-    expect(result.state.jobId).toBeUndefined()
-  })
-
-  it('a job started through the API for the same commit and branch is adopted', async () => {
+  it.each([
+    ['a job of someone else for another commit', { commit_sha: '9'.repeat(40) }, 'not for what this request asked'],
+    [
+      'a job LayerCI started for a push of the same commit',
+      { commit_sha: 'abcdef1234567890abcdef1234567890abcdef12', run_start_reason: 'Commit pushed to GitHub' },
+      'not for what this request asked'
+    ],
+    [
+      'a job started through the API for the same commit and branch',
+      { commit_sha: 'abcdef1234567890abcdef1234567890abcdef12', run_start_reason: 'Manual run created by API' },
+      'for the commit and branch this request asked for'
+    ]
+  ])('after a lost answer, %s is named and never taken', async (_, fields, fit) => {
     const fake = await fakeWith()
     fake.inject('create', { kind: 'status', status: 502 })
     const clock = new FakeClock()
     clock.onSleep = (index) => {
-      if (index === 1)
-        fake.addJob(REPO, {
-          branch: 'main',
-          commit_sha: 'abcdef1234567890abcdef1234567890abcdef12',
-          run_start_reason: 'Manual run created by API'
-        })
-      if (index === 3) fake.setStatus(REPO, 1, 'SUCCEEDED')
+      if (index === 1) fake.addJob(REPO, { branch: 'main', ...fields })
     }
     const result = await run(fake, {}, clock)
-    expect(result.verdict).toBe('passed')
-    expect(result.state.jobId).toBe(1)
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect((result.error as Error).message).toContain(`Job 1 (NEW, commit`)
+    expect((result.error as Error).message).toContain(fit)
+    expect(result.state.jobId).toBeUndefined()
+    expect(fake.count('latest')).toBe(2)
+  })
+
+  it('two runs at once on one commit and branch, one answer lost: they never report one job', async () => {
+    for (const lostFirst of [true, false]) {
+      const fake = await fakeWith(scheduleTo('SUCCEEDED', 0))
+      fake.inject('create', { kind: 'created-then-502' })
+      // Run A's create answer is lost; run B's is not. Whichever creates first, A reports no job.
+      const [a, b] = lostFirst ? [await run(fake), await run(fake)] : await Promise.all([run(fake), run(fake)])
+      const outcomes = [a, b].map((result) => ({ id: result.state.jobId, passed: result.verdict === 'passed' }))
+      const reported = outcomes.filter((outcome) => outcome.passed).map((outcome) => outcome.id)
+      expect(new Set(reported).size).toBe(reported.length)
+      expect(outcomes.filter((outcome) => outcome.id === undefined)).toHaveLength(1)
+      expect(fake.count('create')).toBe(2)
+    }
   })
 
   it('a create refused with 503 and Retry-After is sent again after the pause', async () => {
@@ -355,7 +353,9 @@ describe('engine: webappio flavor', () => {
     clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
     const result = await run(fake, { flavor: 'webappio' }, clock)
     expect(result.verdict).toBe('passed')
-    expect(result.log.matching('warning')).toEqual([expect.stringMatching(/^warning: Could not list the runners of job 1: /)])
+    expect(result.log.matching('warning')).toEqual([
+      expect.stringMatching(/^warning: Could not list the runners of job 1 \(.*HTTP 404.*\); the job's result stands\.$/)
+    ])
     // No checkpoint given: nothing to say about skip_no_further_than.
     expect(result.log.text()).not.toContain('skip_no_further_than')
     expect(result.state.runners).toBeUndefined()
@@ -473,7 +473,7 @@ describe('engine: the create, as the rest of the run sees it', () => {
       'create: Interrupted by SIGINT while the job was being created: a LayerCI job may have been created and keeps running.'
     ])
     expect(interruptMessage(state, 'SIGTERM')).toBe(
-      'Interrupted by SIGTERM. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at https://layerci.com/jobs/github/fake-owner/layerci-example/1.'
+      `Interrupted by SIGTERM. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at ${fake.url}/jobs/github/fake-owner/layerci-example/1.`
     )
   })
 
@@ -516,8 +516,10 @@ describe('engine: the create, as the rest of the run sees it', () => {
     fake.inject('create', { kind: 'status', status: 502 })
     const result = await run(fake, { timeoutMs: 5_000 })
     expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    // Looks at 2 s and 4 s (a second before the timeout, where the second look was due at 6 s).
+    expect(result.clock.sleeps).toEqual([2000, 2000])
     expect((result.error as Error).message).toBe(
-      `Timed out after 2s before LayerCI confirmed a new job. Last problem: Create: HTTP 502. A job may have been created: check layerci-example on ${fake.url} before running again.`
+      `Timed out after 4s before LayerCI confirmed a new job. Last problem: Create: HTTP 502. A job may have been created: check layerci-example on ${fake.url} before running again.`
     )
   })
 
@@ -566,7 +568,7 @@ describe('engine: what the log and the outputs are told', () => {
     ])
   })
 
-  it('the calculated-status output is only ever a status the job was seen in, never a lower bound from elimination', async () => {
+  it('the calculated-status output is only ever a status the job is known to have now, never a lower bound', async () => {
     const fake = await fakeWith()
     const clock = new FakeClock()
     clock.onSleep = (index) => {
@@ -580,9 +582,11 @@ describe('engine: what the log and the outputs are told', () => {
     expect(result.error).toBeInstanceOf(WaitTimeoutError)
     // The wait learned "STARTING_RUNNERS or later", then "RUNNING or later": the log says so ...
     expect((result.error as Error).message).toContain('last status seen: RUNNING or later (no longer STARTING_RUNNERS)')
-    // ... the outputs keep what was read.
+    // ... the outputs had NEW while it was known, and nothing once the job was known to have moved on.
+    expect(result.calculated[0]).toBe('NEW')
     expect(result.calculated.filter((status) => status !== undefined && status !== 'NEW')).toEqual([])
-    expect(result.state.calculatedStatus).toBe('NEW')
+    expect(result.state.calculatedStatus).toBeUndefined()
+    expect(result.state.known).toEqual({ kind: 'passed', status: 'RUNNING', left: 'STARTING_RUNNERS' })
   })
 
   it('a timeout names the last problem the polls met', async () => {

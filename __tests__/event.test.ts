@@ -81,9 +81,14 @@ describe('eventDefaults', () => {
 
   it('says where the defaults came from for a tag, a release, a merge queue and a branch', () => {
     const repository = { default_branch: 'main' }
-    expect(eventDefaults({ eventName: 'push', sha, ref: 'refs/tags/v1', payload: { repository } }).origin).toBe(
-      "push of a tag: the repository's default branch"
-    )
+    // The reason a tag gets the default branch belongs to the branch, not to the ref.
+    expect(eventDefaults({ eventName: 'push', sha, ref: 'refs/tags/v1', payload: { repository } })).toEqual({
+      ref: sha,
+      branch: 'main',
+      origin: 'push of tag v1',
+      refOrigin: 'push of tag v1',
+      branchOrigin: "push of tag v1; a tag is not a branch: the repository's default branch"
+    })
     expect(eventDefaults({ eventName: 'merge_group', sha, ref: '', payload: {} }).origin).toBe('merge_group head')
     expect(eventDefaults({ eventName: 'push', sha, ref: 'refs/heads/main', payload: {} }).origin).toBe('push event')
     expect(eventDefaults({ eventName: '', sha, ref: 'refs/heads/main', payload: {} }).origin).toBe('GitHub event')
@@ -93,7 +98,22 @@ describe('eventDefaults', () => {
     expect(eventDefaults({ eventName: 'release', sha, ref: '', payload: { repository: { default_branch: 'trunk' } } })).toEqual({
       ref: sha,
       branch: 'trunk',
-      origin: "release of a tag: the repository's default branch"
+      origin: 'release of a tag',
+      refOrigin: 'release of a tag',
+      branchOrigin: "release of a tag; a tag is not a branch: the repository's default branch"
+    })
+    const release = { repository: { default_branch: 'trunk' }, release: { tag_name: 'v2.0.0' } }
+    expect(eventDefaults({ eventName: 'release', sha, ref: '', payload: release }).refOrigin).toBe('release of tag v2.0.0')
+  })
+
+  it('a tag whose event names no default branch: no branch, and a note that says why and what LayerCI then uses', () => {
+    expect(eventDefaults({ eventName: 'push', sha, ref: 'refs/tags/v1', payload: {} })).toEqual({
+      ref: sha,
+      branch: undefined,
+      origin: 'push of tag v1',
+      refOrigin: 'push of tag v1',
+      branchNote:
+        'push of tag v1: a tag is not a branch, and the event names no default branch, so no branch is sent (LayerCI uses master); give a branch to choose one.'
     })
   })
 

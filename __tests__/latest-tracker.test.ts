@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Job } from '../src/api.js'
 import { LayerCiClient } from '../src/client.js'
-import { WaitTimeoutError } from '../src/errors.js'
+import { ApiError, WaitTimeoutError } from '../src/errors.js'
 import { LatestTracker, type LatestTrackerOptions } from '../src/latest-tracker.js'
 import { HttpClientTransport } from '../src/transport.js'
 import { waitForJob, type WaitResult } from '../src/waiter.js'
@@ -80,7 +80,7 @@ describe('LatestTracker: what it concludes', () => {
     ])
     expect(outcome).toBeInstanceOf(WaitTimeoutError)
     expect((outcome as Error).message).toContain(
-      'Job 1 has finished, but newer jobs on main (3 (RUNNER_CANCELLED), 2 (FAILURE)) match every filter that could tell FAILURE from RUNNER_CANCELLED for it: the latest endpoint returns only the newest match and cannot address a job by id.'
+      'Job 1 has finished, but newer jobs on branch main (3 (RUNNER_CANCELLED), 2 (FAILURE)) match every filter that could tell FAILURE from RUNNER_CANCELLED for it: the latest endpoint returns only the newest match and cannot address a job by id.'
     )
   })
 
@@ -102,15 +102,30 @@ describe('LatestTracker: what it concludes', () => {
     }
   )
 
-  it('a job id never read: its status established by elimination, the jobs that hid it named', async () => {
+  it('a job id never shown gets no result: once nothing can change that, the run says so (not at its timeout)', async () => {
     const s = await setup()
     s.fake.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' }) // 1, ours
     s.fake.addJob(REPO, { calculated_status: 'FAILURE', branch: 'dev' }) // 2, newer: hides it everywhere
     const outcome = await wait(s, 1, { mustExist: true })
-    expect(outcome).toEqual({ job: undefined, status: 'FAILURE', hiddenBy: [expect.objectContaining({ id: 2, branch: 'dev' })] })
+    expect(outcome).toBeInstanceOf(ApiError)
+    expect((outcome as Error).message).toBe(
+      'LayerCI never showed job 1: it may not exist, or newer jobs (2 (FAILURE, on dev)) hide it from every filter that could show it, for good. No result is reported for a job the API never showed. Check the job id, and the job on the LayerCI dashboard.'
+    )
+    // The second poll: the first spent its 8 GETs before the last finished statuses.
+    expect(s.clock.sleeps).toEqual([10_000])
   })
 
-  it('a job that finished with a status the docs do not name, hidden by a newer one of the same: says so, concludes nothing', async () => {
+  it('a job id that does not exist below newer jobs that all SUCCEEDED is not passed', async () => {
+    const s = await setup()
+    for (let id = 1; id <= 4; id++) s.fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+    // Job ids below the newest one: 0 was never a job; nothing shows it.
+    const outcome = await wait(s, 0, { mustExist: true }, [], 60_000)
+    expect(outcome).toBeInstanceOf(Error)
+    expect(outcome).not.toHaveProperty('status')
+    expect((outcome as Error).message).toMatch(/never showed job 0: it may not exist/)
+  })
+
+  it('a newer job in a status the docs do not name ends elimination: nothing concluded, the run says why', async () => {
     const s = await setup()
     const ours = await create(s)
     const outcome = await wait(s, ours.id, { created: ours }, [
@@ -120,12 +135,15 @@ describe('LatestTracker: what it concludes', () => {
       }
     ])
     expect(outcome).toBeInstanceOf(WaitTimeoutError)
+    expect(s.log.matching('warning')).toEqual([
+      "warning: Job 2 has the calculated status TIMED_OUT, which the API documentation does not name. Elimination relies on the API documentation's nine calculated statuses and on what its filters match, so from now on nothing is concluded about job 1 from what a query does not show: its result is reported only when a query shows the job itself."
+    ])
     expect((outcome as Error).message).toContain(
-      'Job 1 has finished with a status the API documentation does not name, and newer jobs on main (2 (TIMED_OUT)) hide it from the filters that would show it.'
+      'Newer jobs on branch main (2 (TIMED_OUT)) match every filter that could show whether job 1 has finished'
     )
   })
 
-  it('a job id never read, hidden while in flight: the timeout names the newer jobs, on no branch in particular', async () => {
+  it('a job id never read, hidden while in flight: the timeout says it was never shown, and names the newer jobs and their branches', async () => {
     const s = await setup()
     s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'main' }) // 1, ours
     s.fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'dev' }) // 2: answers done=true
@@ -133,7 +151,7 @@ describe('LatestTracker: what it concludes', () => {
     const outcome = await wait(s, 1, { mustExist: true })
     expect(outcome).toBeInstanceOf(WaitTimeoutError)
     expect((outcome as Error).message).toContain(
-      'Newer jobs (3 (NEW), 2 (SUCCEEDED)) match every filter that could show whether job 1 has finished: the latest endpoint returns only the newest match and cannot address a job by id. Job 1 is told apart once no newer job is in flight.'
+      'Job 1 was never shown by the API: it may not exist, or newer jobs (3 (NEW, on dev), 2 (SUCCEEDED, on dev)) hide it.'
     )
     // Nothing is known of its status: no line claims one.
     expect(s.log.matching('status')).toEqual([])
@@ -155,6 +173,7 @@ describe('LatestTracker: what it asks', () => {
     const ours = await create(s)
     const before = s.fake.requests.length
     await wait(s, ours.id, { created: ours }, [
+      () => undefined, // poll 1 reads ours on main: the branch filter is known to show it
       (f) => {
         f.setStatus(REPO, ours.id, 'RUNNER_CANCELLED')
         f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
@@ -162,9 +181,11 @@ describe('LatestTracker: what it asks', () => {
       }
     ])
     const asked = queries(s.fake, before)
-    // Five polls; each filter is asked at most once, the in-flight ones in life order, NEW once.
-    // All in the first poll after the newer jobs came; after it, every filter is answered for good.
+    // Each filter is asked at most once, the in-flight ones in life order, NEW once. All in the
+    // two polls after the newer jobs came (a poll sends at most 8 GETs); after them, every filter
+    // is answered for good.
     expect(asked).toEqual([
+      'branch=main',
       'branch=main',
       'done=true&branch=main',
       'calculated_status=NEW&branch=main',
@@ -211,24 +232,30 @@ describe('LatestTracker: what it asks', () => {
     s.fake.addJob(REPO, { calculated_status: 'NEW', branch: 'main' })
     await wait(s, ours.id, { created: ours }, [() => undefined, () => undefined, (f) => f.setStatus(REPO, ours.id, 'SUCCEEDED')])
     expect(s.clock.sleeps.length).toBeGreaterThanOrEqual(3)
-    const lines = s.log.matching('info').filter((line) => line.includes('Job 2, newer than job 1, is the newest match'))
+    const lines = s.log.matching('info').filter((line) => line.includes('newer than job 1, is'))
     expect(lines).toEqual([
-      'info: Job 2, newer than job 1, is the newest match for branch=main (NEW); telling job 1 apart through other filters.'
+      'info: Job 2 (NEW), newer than job 1, is the newest job on branch main: telling job 1 apart through other filters.'
     ])
   })
 
-  it('a job created in a status the docs do not name counts as finished: only the finished filters are asked', async () => {
+  it('a job created in a status the docs do not name is not taken for finished: a newer SUCCEEDED job never passes it', async () => {
     const s = await setup()
     const ours = await create(s)
-    s.fake.setStatus(REPO, ours.id, 'QUEUED_ELSEWHERE')
+    s.fake.setStatus(REPO, ours.id, 'QUEUED')
     s.fake.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
     const before = s.fake.requests.length
-    await wait(s, ours.id, { created: { ...ours, calculated_status: 'QUEUED_ELSEWHERE' } }, [], 20_000)
+    const outcome = await wait(s, ours.id, { created: { ...ours, calculated_status: 'QUEUED' } }, [
+      () => undefined,
+      () => undefined,
+      (f) => f.setStatus(REPO, ours.id, 'RUNNING'),
+      (f) => f.setStatus(REPO, ours.id, 'FAILURE')
+    ])
+    expect(outcome).toMatchObject({ status: 'FAILURE', known: { kind: 'read', status: 'FAILURE' } })
+    // In-flight statuses are never excluded to conclude it finished: elimination is off.
     const asked = queries(s.fake, before)
-    expect(asked[0]).toBe('branch=main')
-    expect(asked[1]).toBe('failed=true&branch=main')
-    expect(asked.some((query) => query.startsWith('done=true') || /calculated_status=(NEW|STARTING_RUNNERS|RUNNING)&/.test(query))).toBe(
-      false
+    expect(asked.some((query) => /calculated_status=(NEW|STARTING_RUNNERS|RUNNING)/.test(query))).toBe(false)
+    expect(s.log.matching('warning')[0]).toMatch(
+      /^warning: Job 1 has the calculated status QUEUED, which the API documentation does not name\./
     )
   })
 
@@ -252,7 +279,9 @@ describe('LatestTracker: what it asks', () => {
     const before = s.fake.requests.length
     const outcome = await wait(s, ours.id, { created: ours }, [], 120_000)
     const asked = queries(s.fake, before)
-    // Each unclear answer is the last request of its poll (a query a newer job answered for good is not asked again).
+    // Each unclear answer is the last request of its poll (a query a newer job answered for good is
+    // not asked again). Ours was never read on main, so each "no match" there is asked again in
+    // the whole repository.
     expect(asked).toEqual([
       'branch=main',
       'branch=main',
@@ -260,20 +289,29 @@ describe('LatestTracker: what it asks', () => {
       'done=true&branch=main',
       'calculated_status=NEW&branch=main',
       'calculated_status=NEW&branch=main',
+      'calculated_status=NEW',
       'calculated_status=STARTING_RUNNERS&branch=main',
+      'calculated_status=STARTING_RUNNERS',
       'calculated_status=RUNNING&branch=main',
+      'calculated_status=RUNNING',
       'failed=true&branch=main',
       'failed=true&branch=main',
       'calculated_status=SUCCEEDED&branch=main',
+      'calculated_status=SUCCEEDED',
       'calculated_status=FAILURE&branch=main',
       'calculated_status=JOB_ERROR&branch=main',
+      'calculated_status=JOB_ERROR',
       'calculated_status=BAD_LAYERFILE&branch=main',
+      'calculated_status=BAD_LAYERFILE',
       'calculated_status=RUNNER_CANCELLED&branch=main',
       'calculated_status=RUNNER_CANCELLED&branch=main',
-      'calculated_status=RUNNER_ERROR&branch=main'
+      'calculated_status=RUNNER_CANCELLED',
+      'calculated_status=RUNNER_ERROR&branch=main',
+      'calculated_status=RUNNER_ERROR'
     ])
     expect(outcome).toMatchObject({ status: 'FAILURE', hiddenBy: [expect.objectContaining({ id: 2 })] })
-    expect(s.clock.sleeps).toHaveLength(6)
+    // Four polls end at an unclear answer, one at the 8-GET budget of a poll, the last concludes.
+    expect(s.clock.sleeps).toHaveLength(7)
   })
 
   it('once the job was read, a "no match" on its branch does not make it unknown', async () => {

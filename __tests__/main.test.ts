@@ -48,7 +48,7 @@ describe('run (the action)', () => {
     expect(coreFake.printed[0]).toBe(`::add-mask::${fake.token}`)
     expect(Object.fromEntries(coreFake.outputs)).toMatchObject({
       'job-id': '1',
-      'job-url': `https://layerci.com/jobs/github/octo/${REPO}/1`,
+      'job-url': `${fake.url}/jobs/github/octo/${REPO}/1`,
       status: 'SEE_RUNNERS',
       'calculated-status': 'SUCCEEDED',
       'commit-sha': 'abcdef1234567890abcdef1234567890abcdef12',
@@ -57,7 +57,7 @@ describe('run (the action)', () => {
     expect(JSON.parse(coreFake.outputs.get('job') ?? '{}')).toMatchObject({ id: 1, calculated_status: 'SUCCEEDED' })
     expect(coreFake.summaryWrites).toHaveLength(1)
     expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: SUCCEEDED')
-    expect(coreFake.summaryWrites[0]).toContain(`<a href=\\"https://layerci.com/jobs/github/octo/${REPO}/1\\">1</a>`)
+    expect(coreFake.summaryWrites[0]).toContain(`<a href=\\"${fake.url}/jobs/github/octo/${REPO}/1\\">1</a>`)
     expect(coreFake.printed).toContain('ref defaults to abcdef1234567890abcdef1234567890abcdef12 (push event)')
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toHaveLength(0)
     expect(coreFake.printed.slice(1).join('\n')).not.toContain(fake.token)
@@ -69,9 +69,7 @@ describe('run (the action)', () => {
     await run({ clock, defaults })
     expect(process.exitCode).toBe(1)
     const errors = coreFake.printed.filter((line) => line.startsWith('::error'))
-    expect(errors).toEqual([
-      `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: https://layerci.com/jobs/github/octo/${REPO}/1`
-    ])
+    expect(errors).toEqual([`::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: ${fake.url}/jobs/github/octo/${REPO}/1`])
     expect(coreFake.outputs.get('calculated-status')).toBe('FAILURE')
     expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: FAILURE')
   })
@@ -88,7 +86,16 @@ describe('run (the action)', () => {
     await run({ clock, defaults })
     expect(process.exitCode).toBeUndefined()
     expect(coreFake.outputs.get('calculated-status')).toBe('SUCCEEDED')
-    expect(JSON.parse(coreFake.outputs.get('job') ?? '{}')).toMatchObject({ id: 1, calculated_status: 'RUNNING' })
+    // The job output tells the same story: the result, how it was established, no stale internal status.
+    expect(JSON.parse(coreFake.outputs.get('job') ?? '{}')).toMatchObject({
+      id: 1,
+      calculated_status: 'SUCCEEDED',
+      status: null,
+      established: 'elimination',
+      hidden_by: [2],
+      outcome: 'passed'
+    })
+    expect(coreFake.outputs.get('status')).toBe('')
     expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: SUCCEEDED')
     expect(coreFake.summaryWrites[0]).toContain(
       '<p>The result of job 1, SUCCEEDED, was established by elimination: newer jobs (2 (SUCCEEDED)) hid it from the filters that would show it'
@@ -159,7 +166,8 @@ describe('run (the action), webappio flavor', () => {
 describe('run (the action), redaction of outputs and summary', () => {
   it('never writes the key into an output or the summary, even when the API echoes it', async () => {
     const fake = await startFake({ repos: { [REPO]: { owner: 'octo', schedule: MANUAL } } })
-    coreFake.setInputs({ token: fake.token, repository: `octo/${REPO}`, 'api-url': fake.url, wait: 'false' })
+    // Without an owner, the job URL is the one the create answer gave: here, one that echoes the key.
+    coreFake.setInputs({ token: fake.token, repository: REPO, 'api-url': fake.url, wait: 'false' })
     const clock = new FakeClock()
     fake.inject('create', {
       kind: 'body',
@@ -221,7 +229,7 @@ describe('run (the action), talking to people', () => {
     await run({ clock, defaults })
     expect(process.exitCode).toBe(1)
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
-      `::error title=LayerCI job failed::LayerCI job 1 finished SUCCEEDED: https://layerci.com/jobs/github/octo/${REPO}/1`
+      `::error title=LayerCI job failed::LayerCI job 1 finished SUCCEEDED: ${fake.url}/jobs/github/octo/${REPO}/1`
     ])
   })
 
@@ -330,7 +338,8 @@ describe('run (the action), "wait: false" and outputs that cannot be written', (
 
 describe('run (the action), the job summary is HTML', () => {
   it('escapes HTML that the API put in a string: it is shown as text, never rendered', async () => {
-    const { fake, clock } = await setup({ wait: 'false' })
+    // Without an owner, the job URL is the one the create answer gave.
+    const { fake, clock } = await setup({ wait: 'false', repository: REPO })
     fake.inject('create', {
       kind: 'body',
       status: 200,
@@ -359,7 +368,7 @@ describe('run (the action), how it ends', () => {
       if (index === 3) fake.setStatus(REPO, 1, 'SUCCEEDED')
     }
     await run({ clock, defaults })
-    expect(coreFake.printed).toContain(`LayerCI job 1 SUCCEEDED: https://layerci.com/jobs/github/octo/${REPO}/1`)
+    expect(coreFake.printed).toContain(`LayerCI job 1 SUCCEEDED: ${fake.url}/jobs/github/octo/${REPO}/1`)
     const names = coreFake.setOutput.mock.calls.map(([name]) => name)
     expect(names.filter((name) => name === 'job-id')).toHaveLength(1)
     expect(names.filter((name) => name === 'calculated-status')).toHaveLength(3)
@@ -452,7 +461,7 @@ describe('run (the action), how it ends', () => {
       ['Runners', 4]
     ])
     expect(coreFake.summaryWrites[0]).toContain(
-      '[[{"data":"Job","header":true},{"data":"Calculated status","header":true},{"data":"Status","header":true},{"data":"Branch","header":true},{"data":"Commit","header":true},{"data":"Duration","header":true}],["<a href=\\"https://webapp.io/jobs/github/octo/layerci-example/1\\">1</a>","SUCCEEDED","SEE_RUNNERS","main","abcdef123456","'
+      `[[{"data":"Job","header":true},{"data":"Calculated status","header":true},{"data":"Status","header":true},{"data":"Branch","header":true},{"data":"Commit","header":true},{"data":"Duration","header":true}],["<a href=\\"${fake.url}/jobs/github/octo/layerci-example/1\\">1</a>","SUCCEEDED","SEE_RUNNERS","main","abcdef123456","`
     )
     expect(coreFake.summaryWrites[0]).toContain('[[{"data":"Runner","header":true},')
   })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Job, Runner } from '../src/api.js'
 import { makeRedactor } from '../src/redact.js'
-import { eliminationNote, failedRunners, jobPageUrl, outputsOf, RunState, summaryModel } from '../src/report.js'
+import { eliminationNote, failedRunners, jobReport, jobUrl, outputsOf, RunState, summaryModel } from '../src/report.js'
 import { makeSafeText } from '../src/text.js'
 
 const KEY = 'report-key-0042'
@@ -22,16 +22,34 @@ function stateWith(job?: Job, fields: Partial<RunState> = {}): RunState {
   return Object.assign(state, fields)
 }
 
-describe('jobPageUrl', () => {
-  it('builds the dashboard URL from the owner and the name, encoded', () => {
-    expect(jobPageUrl({ apiUrl: 'https://layerci.com', owner: 'octo org', repoName: 'web#app' }, 12)).toBe(
+describe('jobUrl: one rule, from the API URL in use', () => {
+  it('builds the dashboard URL from the API URL, the owner and the name, encoded', () => {
+    expect(jobUrl({ apiUrl: 'https://layerci.com', owner: 'octo org', repoName: 'web#app' }, 12)).toBe(
       'https://layerci.com/jobs/github/octo%20org/web%23app/12'
+    )
+    expect(jobUrl({ apiUrl: 'http://127.0.0.1:8080/prefix', owner: 'o', repoName: 'r' }, 6)).toBe(
+      'http://127.0.0.1:8080/prefix/jobs/github/o/r/6'
     )
   })
 
-  it('gives none without an owner', () => {
-    expect(jobPageUrl({ apiUrl: 'https://layerci.com', repoName: 'web' }, 12)).toBeUndefined()
-    expect(jobPageUrl({ apiUrl: 'https://layerci.com', owner: '', repoName: 'web' }, 12)).toBeUndefined()
+  it('whatever URL the create answer gave, when the owner is known', () => {
+    expect(jobUrl({ apiUrl: 'http://127.0.0.1:8080', owner: 'o', repoName: 'r' }, 6, 'https://layerci.com/jobs/github/o/r/6')).toBe(
+      'http://127.0.0.1:8080/jobs/github/o/r/6'
+    )
+  })
+
+  it('keeps the slashes of a GitLab group path', () => {
+    expect(jobUrl({ apiUrl: 'https://layerci.com', owner: 'acme/platform.team', repoName: 'web-app' }, 3)).toBe(
+      'https://layerci.com/jobs/github/acme/platform.team/web-app/3'
+    )
+  })
+
+  it('without an owner: the URL the create answer gave, or none', () => {
+    expect(jobUrl({ apiUrl: 'https://layerci.com', repoName: 'web' }, 12)).toBeUndefined()
+    expect(jobUrl({ apiUrl: 'https://layerci.com', owner: '', repoName: 'web' }, 12)).toBeUndefined()
+    expect(jobUrl({ apiUrl: 'https://layerci.com', repoName: 'web' }, 12, 'https://layerci.com/jobs/x/web/12')).toBe(
+      'https://layerci.com/jobs/x/web/12'
+    )
   })
 })
 
@@ -40,9 +58,14 @@ describe('outputsOf', () => {
     expect(outputsOf(new RunState(STARTED), safe)).toEqual({})
   })
 
-  it('a job id given, nothing read yet: the id and the URL only', () => {
+  it('a job id given, nothing read yet: the id and the URL; statuses empty, as not known', () => {
     const state = stateWith(undefined, { jobId: 7, url: 'https://layerci.com/jobs/github/o/r/7' })
-    expect(outputsOf(state, safe)).toEqual({ 'job-id': '7', 'job-url': 'https://layerci.com/jobs/github/o/r/7' })
+    expect(outputsOf(state, safe)).toEqual({
+      'job-id': '7',
+      'job-url': 'https://layerci.com/jobs/github/o/r/7',
+      status: '',
+      'calculated-status': ''
+    })
   })
 
   it('a job read: every field it has, each through the output path', () => {
@@ -54,7 +77,17 @@ describe('outputsOf', () => {
       commit_sha: 'c'.repeat(40),
       branch: `main-${KEY}`
     })
-    const out = outputsOf(stateWith(job, { url: `https://x/?layertoken=${KEY}` }), safe)
+    const state = stateWith(job, { url: `https://x/?layertoken=${KEY}` })
+    expect(outputsOf(state, safe)).toEqual({
+      'job-id': '9',
+      'job-url': 'https://x/?layertoken=***',
+      'job-uuid': 'u-1',
+      status: 'SEE_RUNNERS',
+      'calculated-status': 'FAILURE',
+      'commit-sha': 'c'.repeat(40),
+      branch: 'main-***'
+    })
+    const out = outputsOf(state, safe, true)
     expect(out).toEqual({
       'job-id': '9',
       'job-url': 'https://x/?layertoken=***',
@@ -63,28 +96,56 @@ describe('outputsOf', () => {
       'calculated-status': 'FAILURE',
       'commit-sha': 'c'.repeat(40),
       branch: 'main-***',
-      job: safe.json(job.raw)
+      job: safe.json(jobReport(state))
     })
+    expect(JSON.parse(out.job ?? '')).toMatchObject({ id: 9, calculated_status: 'FAILURE', status: 'SEE_RUNNERS', established: 'read' })
   })
 
   it('a key made of digits that the server gives back as the job id or a number in the job never reaches an output', () => {
     const digits = makeSafeText(makeRedactor(['31415926535897']))
     const job = jobOf({ id: 31415926535897, build_number: 31415926535897 } as Partial<Job> & { id: number })
-    const out = outputsOf(stateWith(job), digits)
+    const out = outputsOf(stateWith(job), digits, true)
     expect(out['job-id']).toBe('***')
     expect(out.job).not.toContain('31415926535897')
     expect(JSON.parse(out.job ?? '')).toMatchObject({ id: '***', build_number: '***' })
   })
 
-  it('fields the job lacks are left out', () => {
-    const out = outputsOf(stateWith(jobOf({ id: 3, status: '' })), safe)
-    expect(Object.keys(out).sort()).toEqual(['calculated-status', 'job', 'job-id'])
+  it('fields the job lacks are left out; an empty status is empty', () => {
+    const out = outputsOf(stateWith(jobOf({ id: 3, status: '' })), safe, true)
+    expect(Object.keys(out).sort()).toEqual(['calculated-status', 'job', 'job-id', 'status'])
+    expect(out.status).toBe('')
   })
 
-  it('calculated-status carries a status established by elimination, not the one last read', () => {
+  it('the job output only with the final outputs: it is written once', () => {
+    const state = stateWith(jobOf({ id: 3 }))
+    expect(outputsOf(state, safe)).not.toHaveProperty('job')
+    expect(outputsOf(state, safe, true)).toHaveProperty('job')
+  })
+
+  it('calculated-status carries a status established by elimination, not the one last read; status is then empty', () => {
     const state = stateWith(jobOf({ id: 3, calculated_status: 'RUNNING' }))
-    state.calculatedStatus = 'SUCCEEDED'
-    expect(outputsOf(state, safe)['calculated-status']).toBe('SUCCEEDED')
+    state.known = { kind: 'eliminated', status: 'SUCCEEDED', hiddenBy: [jobOf({ id: 4 })] }
+    const out = outputsOf(state, safe, true)
+    expect(out['calculated-status']).toBe('SUCCEEDED')
+    expect(out.status).toBe('')
+    expect(JSON.parse(out.job ?? '')).toMatchObject({
+      id: 3,
+      calculated_status: 'SUCCEEDED',
+      status: null,
+      established: 'elimination',
+      hidden_by: [4]
+    })
+  })
+
+  it('a job known to have moved on from what was read, or to have finished with a result not known: no status claimed', () => {
+    const state = stateWith(jobOf({ id: 3, calculated_status: 'NEW', status: 'NEW' }))
+    state.known = { kind: 'passed', status: 'STARTING_RUNNERS', left: 'NEW' }
+    expect(outputsOf(state, safe)).toMatchObject({ status: '', 'calculated-status': '' })
+    state.known = { kind: 'finished', candidates: ['SUCCEEDED', 'FAILURE'] }
+    state.outcome = 'timed-out'
+    const out = outputsOf(state, safe, true)
+    expect(out).toMatchObject({ status: '', 'calculated-status': '' })
+    expect(JSON.parse(out.job ?? '')).toMatchObject({ calculated_status: null, status: null, established: null, outcome: 'timed-out' })
   })
 
   it('neutralises server text: a status cannot start a workflow command', () => {
@@ -147,7 +208,9 @@ describe('summaryModel', () => {
 
   it('says how a status established by elimination was established, after the notes', () => {
     const hider = jobOf({ id: 11, calculated_status: 'SUCCEEDED' })
-    const state = stateWith(jobOf({ id: 10, calculated_status: 'RUNNING' }), { calculatedStatus: 'FAILURE', hiddenBy: [hider] })
+    const state = stateWith(jobOf({ id: 10, calculated_status: 'RUNNING' }), {
+      known: { kind: 'eliminated', status: 'FAILURE', hiddenBy: [hider] }
+    })
     const model = summaryModel(state, 'FAILURE', STARTED, safe, ['first'])
     expect(model.rows[1]?.[1]).toBe('FAILURE')
     expect(model.notes).toEqual([
@@ -158,7 +221,7 @@ describe('summaryModel', () => {
 
   it('names the job by its id when it was never read (a job id hidden from the first poll)', () => {
     const hider = jobOf({ id: 11, calculated_status: 'SUCCEEDED' })
-    const state = stateWith(undefined, { jobId: 10, calculatedStatus: 'SUCCEEDED', hiddenBy: [hider] })
+    const state = stateWith(undefined, { jobId: 10, known: { kind: 'eliminated', status: 'SUCCEEDED', hiddenBy: [hider] } })
     const model = summaryModel(state, 'SUCCEEDED', STARTED, safe)
     expect(model.notes).toEqual([expect.stringMatching(/^The result of job 10, SUCCEEDED, was established by elimination/)])
   })
@@ -197,5 +260,14 @@ describe('failedRunners', () => {
     const runner = (status: string): Runner => ({ id: status.toLowerCase(), layerfile: 'Layerfile', status, retried: false })
     const all = ['SUCCESS', 'NEW', 'RUNNING', 'WAITING_PARENTS', 'FAILURE', 'ERROR', 'CANCELLED', 'TIMEOUT'].map(runner)
     expect(failedRunners(all).map((r) => r.status)).toEqual(['FAILURE', 'ERROR', 'CANCELLED', 'TIMEOUT'])
+  })
+
+  it('a runner retried away gets none: its failure does not stand (its retry is a runner of its own)', () => {
+    const runners: Runner[] = [
+      { id: 'main-layerfile-1', layerfile: 'Layerfile', status: 'FAILURE', retried: true },
+      { id: 'main-layerfile-2', layerfile: 'Layerfile', status: 'SUCCESS', retried: false },
+      { id: 'e2e-3', layerfile: 'e2e/Layerfile', status: 'ERROR', retried: false }
+    ]
+    expect(failedRunners(runners).map((r) => r.id)).toEqual(['e2e-3'])
   })
 })

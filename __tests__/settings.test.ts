@@ -131,21 +131,26 @@ describe('parseSettings', () => {
 
   it('quotes a value as given, even one that looks like an input name between guillemets', () => {
     expect(errorOf({ ...base, repository: 'o/«token»' })).toBe(
-      'Input "repository" has an invalid name "«token»"; use owner/name or name, with letters, digits, "-", "_" and "." (e.g. octo-org/web-app)'
+      'Input "repository" has an invalid name "«token»"; use owner/name or name (GitLab: group/subgroup/name), each part of letters, digits, "-", "_" and ".", up to 100 characters, not starting with "-" and not "." or ".." (e.g. octo-org/web-app)'
     )
   })
 
-  it('does not look up defaults when waiting for an existing job', () => {
-    const defaults = jest.fn(noDefaults)
-    expect(parseSettings({ ...base, 'job-id': '42' }, defaults).jobId).toBe(42)
-    expect(defaults).not.toHaveBeenCalled()
+  it('waiting for an existing job, looks up only the default branch, to look for the job there first', () => {
+    const defaults = jest.fn(() => ({ ref: 'abc1234', branch: 'main', origin: 'push event' }))
+    const settings = parseSettings({ ...base, 'job-id': '42' }, defaults)
+    expect(settings).toMatchObject({ jobId: 42, branch: 'main' })
+    expect(settings.ref).toBeUndefined()
+    expect(settings.notes).toContainEqual({ level: 'info', text: 'job 42 is looked for on branch main first (push event)' })
+    const given = jest.fn(noDefaults)
+    expect(parseSettings({ ...base, 'job-id': '42', branch: 'dev' }, given).branch).toBe('dev')
+    expect(given).not.toHaveBeenCalled()
   })
 
   it.each<[RawInputs, RegExp]>([
     [{ ...base, token: '' }, /Input "token" is required/],
     [{ ...base, token: 'two words' }, /Input "token" contains white space/],
     [{ ...base, repository: '' }, /Input "repository" is required/],
-    [{ ...base, repository: 'a/b/c' }, /Input "repository" .* more than one "\/"/],
+    [{ ...base, repository: 'a//c' }, /Input "repository" has an invalid owner ""/],
     [{ ...base, repository: 'octo/..' }, /Input "repository" has an invalid name/],
     [{ ...base, repository: 'octo/we b' }, /Input "repository" has an invalid name/],
     [{ ...base, repository: 'octo/%2e%2e' }, /Input "repository" has an invalid name/],
@@ -340,15 +345,20 @@ describe('parseSettings: what each input accepts, at its edges', () => {
     ['a name of 100 characters', `octo/${'n'.repeat(100)}`],
     ['a name with dots, dashes and underscores', 'octo/web.app_v2-x'],
     ['a name of one character', 'x'],
-    ['a name starting with a dot', 'octo/.github']
+    ['a name starting with a dot', 'octo/.github'],
+    ['an owner of 40 characters (a GitLab group)', `a${'b'.repeat(39)}/web`],
+    ['an owner with a dot or an underscore (GitLab)', 'my_group.x/web-app'],
+    ['nested GitLab groups', 'acme/platform.team/web-app']
   ])('accepts a repository with %s', (_, repository) => {
     expect(() => parseSettings({ ...base, repository }, noDefaults)).not.toThrow()
   })
 
   it.each([
-    ['an owner of 40 characters', `a${'b'.repeat(39)}/web`, 'has an invalid owner'],
-    ['an owner with a dot', 'octo.org/web', 'has an invalid owner'],
+    ['an owner of 101 characters', `a${'b'.repeat(100)}/web`, 'has an invalid owner'],
+    ['an owner starting with a dash', '-octo/web', 'has an invalid owner'],
+    ['an owner ".."', '../web', 'has an invalid owner'],
     ['an empty owner', '/web', 'has an invalid owner'],
+    ['an empty group between two', 'acme//web', 'has an invalid owner'],
     ['a name of 101 characters', `octo/${'n'.repeat(101)}`, 'has an invalid name'],
     ['an empty name', 'octo/', 'has an invalid name'],
     ['a name "."', '.', 'has an invalid name'],
@@ -358,9 +368,22 @@ describe('parseSettings: what each input accepts, at its edges', () => {
     expect(errorOf({ ...base, repository })).toContain(`Input "repository" ${what}`)
   })
 
+  it('a GitLab path: the API uses its last part, job URLs the groups before it', () => {
+    expect(parseSettings({ ...base, repository: 'acme/platform.team/web-app' }, noDefaults)).toMatchObject({
+      owner: 'acme/platform.team',
+      repoName: 'web-app'
+    })
+    expect(parseSettings({ ...base, repository: 'my_group/web-app' }, noDefaults)).toMatchObject({ owner: 'my_group', repoName: 'web-app' })
+  })
+
+  it('extra is trimmed, in the action and the CLI alike: one rule', () => {
+    expect(parseSettings({ ...base, extra: '  deploy=eu\n' }, noDefaults).extra).toBe('deploy=eu')
+    expect(parseSettings({ ...base, extra: ' \n ' }, noDefaults).extra).toBeUndefined()
+  })
+
   it('names what a repository may be', () => {
     expect(errorOf({ ...base, repository: 'octo/we b' })).toBe(
-      'Input "repository" has an invalid name "we b"; use owner/name or name, with letters, digits, "-", "_" and "." (e.g. octo-org/web-app)'
+      'Input "repository" has an invalid name "we b"; use owner/name or name (GitLab: group/subgroup/name), each part of letters, digits, "-", "_" and ".", up to 100 characters, not starting with "-" and not "." or ".." (e.g. octo-org/web-app)'
     )
   })
 
@@ -401,8 +424,10 @@ describe('parseSettings: what each input accepts, at its edges', () => {
     expect(errorOf({ ...base, checkpoint: 'a\u0001b' })).toContain('is not a CHECKPOINT name')
   })
 
-  it('accepts extra up to 64 KiB, as given, and refuses more', () => {
-    expect(parseSettings({ ...base, extra: ' x'.repeat(32768) }, noDefaults).extra).toBe(' x'.repeat(32768))
+  it('accepts extra up to 64 KiB, inner spaces kept, and refuses more', () => {
+    const most = `x${' x'.repeat(32767)}x`
+    expect(most).toHaveLength(65536)
+    expect(parseSettings({ ...base, extra: most }, noDefaults).extra === most).toBe(true)
     expect(errorOf({ ...base, extra: 'x'.repeat(65537) })).toBe('Input "extra" is longer than 64 KiB')
   })
 

@@ -128,11 +128,12 @@ describe('waiter, layerci flavor: while no newer job is on the branch', () => {
       const result = await wait(tracker, clock, log, ours.id)
       expect(result.status).toBe('SUCCEEDED')
       expect(log.text()).toContain(
-        'The newest job on branch not-listed is none, older than job 1: the branch filter does not show job 1, so it is looked for in the whole repository.'
+        'The newest job on branch not-listed is none, older than job 1: that filter does not show job 1, so it is looked for in the whole repository.'
       )
-      // Dropped in the poll that found it out: the same poll asks the whole repository.
+      // Dropped in the poll that found it out: the same poll asks the whole repository. The job
+      // read there is on main: main is tried next, and shows it.
       expect(queries(fake).slice(0, 2)).toEqual(['branch=not-listed', ''])
-      expect(queries(fake).slice(2)).toEqual([''])
+      expect(queries(fake).slice(2)).toEqual(['branch=main'])
     }
   )
 
@@ -176,7 +177,9 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     const result = await wait(latest(client, log, ours), clock, log, ours.id)
     expect(result).toMatchObject({ status: 'FAILURE', job: { id: ours.id, calculated_status: 'FAILURE' } })
     expect(result.hiddenBy).toBeUndefined()
-    expect(log.text()).toMatch(/Job 3, newer than job 2, is the newest match for branch=main \(SUCCEEDED\)/)
+    expect(log.text()).toContain(
+      'Job 3 (SUCCEEDED), newer than job 2, is the newest job on branch main: telling job 2 apart through other filters.'
+    )
   })
 
   it('a newer job on another branch changes nothing: one GET a poll', async () => {
@@ -251,12 +254,17 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     const error = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
     expect((error as Error).message).toMatch(
-      /Job 1 has finished, but newer jobs on main \(3 \(FAILURE\), 2 \(SUCCEEDED\)|2 \(SUCCEEDED\), 3 \(FAILURE\)\) match every filter that could tell SUCCEEDED from FAILURE for it/
+      /Job 1 has finished, but newer jobs on branch main \(3 \(FAILURE\), 2 \(SUCCEEDED\)|2 \(SUCCEEDED\), 3 \(FAILURE\)\) match every filter that could tell SUCCEEDED from FAILURE for it/
     )
-    expect(log.matching('status').some((line) => line.includes('SUCCEEDED'))).toBe(false)
+    expect(log.matching('status').some((line) => line.includes('Job 1: SUCCEEDED'))).toBe(false)
+    expect(log.matching('status').slice(1)).toEqual([
+      'status: Job 1: finished (newer jobs hide which) after 10s',
+      'status: Job 1: finished: SUCCEEDED or FAILURE or RUNNER_CANCELLED or RUNNER_ERROR (newer jobs hide which) after 20s',
+      'status: Job 1: finished: SUCCEEDED or FAILURE (newer jobs hide which) after 30s'
+    ])
   })
 
-  it('SUCCEEDED is not concluded while failed=true is answered by a newer job: the docs may not name every failure', async () => {
+  it('SUCCEEDED is not concluded when failed=true answers a status the docs do not name: elimination ends', async () => {
     const { fake, clock, log, client } = await setup({ undocumentedFailed: ['TIMED_OUT'] })
     const ours = await create(client)
     script(clock, fake, [
@@ -266,10 +274,15 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
         f.addJob(REPO, { calculated_status: 'TIMED_OUT', branch: 'main' })
       }
     ])
-    // Every documented status but SUCCEEDED is excluded; failed=true is answered by job 3.
+    // Job 3 shows a status the docs do not name (and failed=true matches it): nothing more is
+    // concluded from what a query does not show, so SUCCEEDED is never established.
     const error = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
-    expect((error as Error).message).toMatch(/match every filter that could tell SUCCEEDED for it/)
+    expect(log.matching('warning')).toEqual([
+      expect.stringMatching(/^warning: Job 3 has the calculated status TIMED_OUT, which the API documentation does not name\./)
+    ])
+    expect((error as Error).message).toMatch(/match every filter that could show whether job 1 has finished/)
+    expect(log.matching('status').some((line) => line.includes('SUCCEEDED'))).toBe(false)
   })
 
   it('hidden while yet another newer job keeps RUNNING: resolved after it finishes, never guessed before', async () => {
@@ -290,7 +303,9 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     expect(result.status).toBe('SUCCEEDED')
     expect(result.hiddenBy?.map((job) => job.id).sort()).toEqual([2, 3])
     expect(clock.sleeps).toHaveLength(5)
-    expect(log.text()).toMatch(/Newer jobs on main \(.*3 \(RUNNING\).*\) match every filter that could show whether job 1 has finished/)
+    expect(log.text()).toMatch(
+      /Newer jobs on branch main \(.*3 \(RUNNING\).*\) match every filter that could show whether job 1 has finished/
+    )
   })
 
   it('the same through a job id given by the user: the branch is learned from the job', async () => {
@@ -316,6 +331,7 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     const ours = await create(client)
     const before = fake.requests.length
     script(clock, fake, [
+      () => undefined, // poll 1 reads ours on main: the branch filter is known to show it
       (f) => {
         f.addJob(REPO, { calculated_status: 'RUNNING', branch: 'main' })
         f.setStatus(REPO, ours.id, 'STARTING_RUNNERS')
@@ -329,12 +345,13 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     expect(result.status).toBe('SUCCEEDED')
     expect(log.matching('status')).toEqual([
       'status: Job 1: NEW after 0s',
-      'status: Job 1: STARTING_RUNNERS or later (no longer NEW) after 10s',
-      'status: Job 1: STARTING_RUNNERS after 20s',
-      'status: Job 1: RUNNING or later (no longer STARTING_RUNNERS) after 30s',
-      'status: Job 1: SUCCEEDED after 50s'
+      'status: Job 1: STARTING_RUNNERS or later (no longer NEW) after 20s',
+      'status: Job 1: STARTING_RUNNERS after 30s',
+      'status: Job 1: RUNNING or later (no longer STARTING_RUNNERS) after 40s',
+      'status: Job 1: SUCCEEDED after 1m00s'
     ])
     expect(queries(fake, before)).toEqual([
+      'branch=main',
       'branch=main',
       'done=true&branch=main',
       'calculated_status=NEW&branch=main',
@@ -371,6 +388,7 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     const { fake, clock, log, client } = await setup()
     const ours = await create(client)
     script(clock, fake, [
+      () => undefined, // poll 1 reads ours on main: the branch filter is known to show it
       (f) => {
         f.setStatus(REPO, ours.id, 'RUNNING')
         f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
@@ -383,10 +401,10 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     const result = await wait(latest(client, log, ours), clock, log, ours.id)
     expect(result.status).toBe('SUCCEEDED')
     const asked = queries(fake, before)
-    expect(asked.filter((query) => query === 'branch=main')).toHaveLength(1)
+    expect(asked.filter((query) => query === 'branch=main')).toHaveLength(2)
     expect(asked.filter((query) => query === 'done=true&branch=main')).toHaveLength(1)
     // While ours runs and is hidden, one GET a poll: RUNNING, which answers with ours.
-    expect(asked.slice(2, 6)).toEqual([
+    expect(asked.slice(3, 7)).toEqual([
       'calculated_status=NEW&branch=main',
       'calculated_status=STARTING_RUNNERS&branch=main',
       'calculated_status=RUNNING&branch=main',
@@ -414,7 +432,9 @@ describe('waiter, layerci flavor: newer jobs on the branch', () => {
     const result = await wait(latest(client, log, ours), clock, log, ours.id)
     expect(result).toMatchObject({ status: 'FAILURE', job: { calculated_status: 'FAILURE' } })
     expect(result.hiddenBy).toBeUndefined()
-    expect(clock.sleeps).toHaveLength(3)
+    // Poll 1 spends its 8 GETs before failed=true (ours was never read on main: each "no match"
+    // there is asked again without the branch); polls 2 and 3 meet the error; poll 4 reads ours.
+    expect(clock.sleeps).toHaveLength(4)
   })
 })
 
@@ -522,7 +542,7 @@ describe('waiter: the schedule and the timeout', () => {
     }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
     expect((error as Error).message).toBe(
-      'Timed out after 1m00s waiting for LayerCI job 1 (last status seen: NEW): https://layerci.com/jobs/1. Last problem: Poll: LayerCI answered "index rebuild in progress".'
+      'Timed out after 1m00s waiting for LayerCI job 1 (last status seen: NEW): https://layerci.com/jobs/1. The job is not cancelled: the API has no cancel endpoint. Last problem: Poll: LayerCI answered "index rebuild in progress".'
     )
   })
 
@@ -540,7 +560,7 @@ describe('waiter: the schedule and the timeout', () => {
     expect(error).toBeInstanceOf(WaitTimeoutError)
     const message = (error as Error).message
     expect(message).toContain('LayerCI job 1 (last status seen: RUNNING or later (no longer STARTING_RUNNERS)): https://layerci.com/jobs/1')
-    expect(message).toMatch(/Newer jobs on main \(.*\) match every filter that could show whether job 1 has finished/)
+    expect(message).toMatch(/Newer jobs on branch main \(.*\) match every filter that could show whether job 1 has finished/)
     expect(log.matching('info').filter((line) => line.includes('match every filter that could show whether job 1'))).toHaveLength(1)
   })
 })
@@ -671,7 +691,7 @@ describe('waiter: what it reports', () => {
       new MemoryLog(),
       1
     )
-    expect(result).toEqual({ job: JOB, status: 'FAILURE', hiddenBy: [] })
+    expect(result).toEqual({ job: JOB, status: 'FAILURE', hiddenBy: [], known: { kind: 'eliminated', status: 'FAILURE', hiddenBy: [] } })
   })
 
   it('logs a status only when one is known, and only when it changes', async () => {
@@ -703,7 +723,7 @@ describe('waiter: what it reports', () => {
       lastProblem: () => 'Poll: HTTP 502'
     }).catch((caught: unknown) => caught)
     expect((error as Error).message).toBe(
-      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). Newer jobs hide it. Last problem: Poll: HTTP 502.'
+      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). The job is not cancelled: the API has no cancel endpoint. Newer jobs hide it. Last problem: Poll: HTTP 502.'
     )
   })
 
@@ -720,7 +740,9 @@ describe('waiter: what it reports', () => {
       pollFirst: true,
       onCheck: () => undefined
     }).catch((caught: unknown) => caught)
-    expect((error as Error).message).toBe('Timed out after 30s waiting for LayerCI job 4 (last status seen: none).')
+    expect((error as Error).message).toBe(
+      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). The job is not cancelled: the API has no cancel endpoint.'
+    )
   })
 
   it('a poll that ends exactly at the deadline times out at once, without another sleep', async () => {

@@ -33,6 +33,8 @@ export interface JobSpec {
   schedule?: Step[]
   runners?: FakeRunner[]
   run_start_reason?: string
+  /** The branch the `branch` filter matches for this job, when not its `branch`: a server that stores it elsewhere. */
+  filterBranch?: string
 }
 
 export interface RepoConfig {
@@ -40,6 +42,8 @@ export interface RepoConfig {
   /** The schedule of jobs created through the API; default: running, then SUCCEEDED after 1.5 s. */
   schedule?: Step[]
   runners?: FakeRunner[]
+  /** The branch the `branch` filter matches for jobs created through the API (default: their branch). */
+  filterBranch?: string
 }
 
 export interface FakeOptions {
@@ -51,6 +55,8 @@ export interface FakeOptions {
   noMatchStatus?: 200 | 404
   /** Statuses that `failed=true` matches beyond the documented four: a server newer than its docs. */
   undocumentedFailed?: string[]
+  /** Undocumented statuses that `done=true` does not match (the page's definition matches them): e.g. QUEUED. */
+  undocumentedInFlight?: string[]
 }
 
 export type Endpoint = 'create' | 'latest' | 'search' | 'runners'
@@ -89,6 +95,7 @@ interface FakeJob {
   override?: { calculated_status: string; status: string }
   runners?: FakeRunner[]
   extra?: string
+  filterBranch?: string
 }
 
 const DONE_EXCLUDES = new Set(['NEW', 'STARTING_RUNNERS', 'RUNNING'])
@@ -139,6 +146,7 @@ export class FakeLayerCi {
   private readonly sockets = new Set<Socket>()
   private readonly noMatchStatus: 200 | 404
   private readonly failed: Set<string>
+  private readonly notDone: Set<string>
   private port = 0
 
   constructor(options: FakeOptions = {}) {
@@ -146,6 +154,7 @@ export class FakeLayerCi {
     this.dialect = options.dialect ?? 'layerci'
     this.noMatchStatus = options.noMatchStatus ?? 200
     this.failed = new Set([...FAILED, ...(options.undocumentedFailed ?? [])])
+    this.notDone = new Set([...DONE_EXCLUDES, ...(options.undocumentedInFlight ?? [])])
     for (const [name, config] of Object.entries(options.repos ?? { 'layerci-example': {} })) {
       this.repos.set(name, { config, jobs: [] })
     }
@@ -196,6 +205,7 @@ export class FakeLayerCi {
       schedule: spec.schedule ?? [{ at: 0, calculated_status: calculated, ...(spec.status ? { status: spec.status } : {}) }]
     })
     if (spec.runners) job.runners = spec.runners
+    if (spec.filterBranch !== undefined) job.filterBranch = spec.filterBranch
     entry.jobs.push(job)
     return job.id
   }
@@ -287,8 +297,8 @@ export class FakeLayerCi {
     const now = this.current(job)
     if (query.calculated_status !== undefined && now.calculated_status !== query.calculated_status) return false
     if (query.status !== undefined && now.status !== query.status) return false
-    if (query.branch !== undefined && job.branch !== query.branch) return false
-    if (query.done === 'true' && DONE_EXCLUDES.has(now.calculated_status)) return false
+    if (query.branch !== undefined && (job.filterBranch ?? job.branch) !== query.branch) return false
+    if (query.done === 'true' && this.notDone.has(now.calculated_status)) return false
     if (query.failed === 'true' && !this.failed.has(now.calculated_status)) return false
     return true
   }
@@ -308,7 +318,7 @@ export class FakeLayerCi {
         case 'status':
           return now.calculated_status.toLowerCase() === value.toLowerCase()
         case 'done':
-          return !DONE_EXCLUDES.has(now.calculated_status)
+          return !this.notDone.has(now.calculated_status)
         case 'failed':
           return this.failed.has(now.calculated_status)
         default:
@@ -408,17 +418,17 @@ export class FakeLayerCi {
         schedule: entry.config.schedule ?? DEFAULT_SCHEDULE
       })
       if (typeof fields.extra === 'string') job.extra = fields.extra
+      if (entry.config.filterBranch !== undefined) job.filterBranch = entry.config.filterBranch
       entry.jobs.push(job)
       if (fault?.kind === 'created-then-502') return error(502, 'bad gateway')
       if (fault?.kind === 'created-then-reset') {
         request.socket.destroy()
         return
       }
-      const host = this.dialect === 'webappio' ? 'webapp.io' : 'layerci.com'
       return send(200, {
         status: 'ok',
         job: this.view(job),
-        url: `https://${host}/jobs/github/${entry.config.owner ?? 'fake-owner'}/${repoName}/${job.id}`
+        url: `${this.url}/jobs/github/${entry.config.owner ?? 'fake-owner'}/${repoName}/${job.id}`
       })
     }
 

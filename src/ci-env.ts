@@ -32,6 +32,10 @@ interface CiDefaults {
   origin: string
   /** Whether HEAD of the checkout is the commit to build, to fill a missing ref from. */
   headIsTheCommit: boolean
+  /** Where the branch comes from, when it is not `origin`'s plain variables. */
+  branchOrigin?: string
+  /** Why no branch is sent, when the CI names none that LayerCI could use. */
+  branchNote?: string
 }
 
 /** GitLab pipelines that build a merge commit of their own instead of the source branch's head. */
@@ -49,11 +53,32 @@ function gitlab(env: Env): CiDefaults {
       headIsTheCommit: false
     }
   }
-  const branch =
-    nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) ??
-    nonEmpty(env.CI_COMMIT_BRANCH) ??
-    (env.CI_COMMIT_TAG ? nonEmpty(env.CI_DEFAULT_BRANCH) : undefined)
-  return { ref: nonEmpty(env.CI_COMMIT_SHA), branch, origin: 'GitLab CI variables', headIsTheCommit: true }
+  const named = nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) ?? nonEmpty(env.CI_COMMIT_BRANCH)
+  const defaults: CiDefaults = { ref: nonEmpty(env.CI_COMMIT_SHA), branch: named, origin: 'GitLab CI variables', headIsTheCommit: true }
+  const tag = nonEmpty(env.CI_COMMIT_TAG)
+  if (named === undefined && tag !== undefined) {
+    defaults.branch = nonEmpty(env.CI_DEFAULT_BRANCH)
+    defaults.branchOrigin = `GitLab builds tag ${tag}, which is not a branch: the project's default branch, CI_DEFAULT_BRANCH`
+  }
+  return defaults
+}
+
+/**
+ * CircleCI names no branch for a tag build, and `pull/N` for a pull request from a fork (its head
+ * branch lives in the fork and is not named): neither is sent, and the log says why.
+ */
+function circleci(env: Env): CiDefaults {
+  const defaults: CiDefaults = { ref: nonEmpty(env.CIRCLE_SHA1), origin: 'CircleCI variables', headIsTheCommit: true }
+  const branch = nonEmpty(env.CIRCLE_BRANCH)
+  const instead = 'so LayerCI checks the commit out on its default branch (master); give --branch to choose one'
+  if (branch !== undefined && /^pull\/\d+$/.test(branch)) {
+    defaults.branchNote = `CircleCI names the branch of a pull request from a fork "${branch}", which is not a branch of this repository: no branch is sent, ${instead}.`
+  } else if (branch !== undefined) {
+    defaults.branch = branch
+  } else if (nonEmpty(env.CIRCLE_TAG) !== undefined) {
+    defaults.branchNote = `CircleCI builds tag ${nonEmpty(env.CIRCLE_TAG) ?? ''}, which is not a branch, and names no default branch: no branch is sent, ${instead}.`
+  }
+  return defaults
 }
 
 function fromCi(env: Env): CiDefaults | undefined {
@@ -63,9 +88,7 @@ function fromCi(env: Env): CiDefaults | undefined {
       nonEmpty(env.CHANGE_BRANCH) ?? nonEmpty(env.BRANCH_NAME) ?? nonEmpty(env.GIT_BRANCH)?.replace(/^(origin|refs\/heads)\//, '')
     return { ref: nonEmpty(env.GIT_COMMIT), branch: env.TAG_NAME ? undefined : branch, origin: 'Jenkins variables', headIsTheCommit: true }
   }
-  if (env.CIRCLECI) {
-    return { ref: nonEmpty(env.CIRCLE_SHA1), branch: nonEmpty(env.CIRCLE_BRANCH), origin: 'CircleCI variables', headIsTheCommit: true }
-  }
+  if (env.CIRCLECI) return circleci(env)
   if (env.BUILDKITE) {
     const commit = nonEmpty(env.BUILDKITE_COMMIT)
     return {
@@ -100,7 +123,9 @@ export function cliDefaults(env: Env, git: Git, github: () => SourceDefaults = (
   const ref = ci.ref ?? gitRef
   const refOrigin = gitRef === undefined ? ci.origin : CHECKOUT
   const origin = ci.branch === undefined || refOrigin === ci.origin ? refOrigin : `${CHECKOUT} for the ref, ${ci.origin} for the branch`
-  return withFieldOrigins({ ref, branch: ci.branch, origin }, refOrigin, ci.origin)
+  const result = withFieldOrigins({ ref, branch: ci.branch, origin }, refOrigin, ci.branchOrigin ?? ci.origin)
+  if (ci.branchNote !== undefined) result.branchNote = ci.branchNote
+  return result
 }
 
 function withFieldOrigins(defaults: SourceDefaults, refOrigin: string, branchOrigin: string): SourceDefaults {
@@ -112,7 +137,8 @@ function withFieldOrigins(defaults: SourceDefaults, refOrigin: string, branchOri
 /** The repository when --repository is not given: GitHub's, GitLab's or CircleCI's variables. */
 export function defaultRepository(env: Env): string | undefined {
   if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY) return env.GITHUB_REPOSITORY
-  if (env.GITLAB_CI && env.CI_PROJECT_PATH) return env.CI_PROJECT_PATH.split('/').slice(-2).join('/')
+  // GitLab's whole path, nested groups included: the API uses its last part, job URLs the rest.
+  if (env.GITLAB_CI && env.CI_PROJECT_PATH) return env.CI_PROJECT_PATH
   if (env.CIRCLECI && env.CIRCLE_PROJECT_USERNAME && env.CIRCLE_PROJECT_REPONAME)
     return `${env.CIRCLE_PROJECT_USERNAME}/${env.CIRCLE_PROJECT_REPONAME}`
   return undefined

@@ -7,11 +7,11 @@ import { cliDefaults, defaultRepository, gitIn, type Env } from './ci-env.js'
 import { systemClock, type Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import { countedAsSuccess, runEngine } from './engine.js'
-import { ExitCode, InputError, LayerError, messageOf } from './errors.js'
+import { ExitCode, InputError, LayerError, messageOf, outcomeOf } from './errors.js'
 import { interruptMessage, onInterrupt } from './interrupt.js'
 import { safeLog, type Log } from './log.js'
 import { makeRedactor } from './redact.js'
-import { RunState } from './report.js'
+import { jobReport, RunState } from './report.js'
 import { checkRunnerFiles } from './runner-files.js'
 import { parseSettings, type RawInputs, type Vocabulary } from './settings.js'
 import { makeSafeText } from './text.js'
@@ -142,6 +142,17 @@ const CLI_WORDS: Vocabulary = {
   setting: (input, value) => (input === 'wait' ? CLI_WORDS.name(input) : `${CLI_WORDS.name(input)} ${value}`)
 }
 
+/** node's parse error (its first sentence), with what to write instead where the flag is known to be mistaken. */
+export function usageError(argv: readonly string[], message: string): string {
+  const first = (message.split('\n')[0] ?? '').split('. To specify')[0] ?? ''
+  if (argv.some((arg) => arg === '--wait' || arg.startsWith('--wait='))) {
+    return `${first}: waiting is the default; to create the job without waiting (the action's "wait: false"), give --no-wait.`
+  }
+  const flag = /^Option '(--[a-z-]+)' does not take an argument/.exec(first)?.[1]
+  if (flag !== undefined) return `${first}: ${flag} is a switch; give it alone, or leave it out.`
+  return first
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // The output path exists before anything is printed: a usage error quotes the arguments.
   const token = io.env.LAYERCI_TOKEN ?? ''
@@ -150,7 +161,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     flags = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values
   } catch (error) {
-    io.stderr.write(`${PREFIX}error: ${safe(messageOf(error))}\nRun layerci-run --help for usage.\n`)
+    // node's own error (not `instanceof Error` where it comes from another realm, as under a test runner).
+    const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error)
+    io.stderr.write(`${PREFIX}error: ${safe(usageError(argv, message))}\nRun layerci-run --help for usage.\n`)
     return ExitCode.usage
   }
   if (flags.help) {
@@ -172,14 +185,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const state = new RunState(clock.now())
   const plain = cliLog(io, clock, state.startedAt)
   const log = safeLog(plain, safe)
-  const printJob = (): void => {
-    if (flags.json && state.job) io.stdout.write(`${safe.json(state.job.raw)}\n`)
+  // With --json, exactly one object on stdout, whatever the end: the run's story (report.ts).
+  let printed = false
+  const printJob = (code: number): void => {
+    if (!flags.json || printed) return
+    printed = true
+    io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: code })}\n`)
   }
   if (io.handleSignals) {
     onInterrupt((signal) => {
       plain.close()
       io.stderr.write(`${safe(interruptMessage(state, signal))}\n`)
-      printJob()
+      state.outcome = 'interrupted'
+      printJob(ExitCode.interrupted)
     })
   }
 
@@ -225,23 +243,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       onUpdate: () => undefined
     })
     plain.close()
+    state.outcome = verdict
     if (verdict === 'passed') {
       const status = state.calculatedStatus ?? 'SUCCEEDED'
       log.info(
         `LayerCI job ${state.jobId} ${status}${status === 'SUCCEEDED' ? '' : ` (${countedAsSuccess(status, CLI_WORDS)})`}${state.url ? `: ${state.url}` : ''}`
       )
-      printJob()
+      printJob(ExitCode.ok)
     } else {
       log.info(`Created LayerCI job ${state.jobId}; not waiting (--no-wait).`)
       // The id alone, for `id=$(layerci-run --no-wait …)`; the job object with --json.
-      if (flags.json) printJob()
+      if (flags.json) printJob(ExitCode.ok)
       else io.stdout.write(`${safe(String(state.jobId))}\n`)
     }
     return ExitCode.ok
   } catch (error) {
     plain.close()
     log.error(messageOf(error))
-    printJob()
-    return error instanceof LayerError ? error.exitCode : ExitCode.jobFailed
+    const code = error instanceof LayerError ? error.exitCode : ExitCode.jobFailed
+    state.outcome = outcomeOf(error)
+    printJob(code)
+    return code
   }
 }

@@ -26,7 +26,7 @@ export interface ClientOptions {
   token: string
   flavor: Flavor
   repoName: string
-  /** Epoch milliseconds after which no request is sent and no back-off ends. */
+  /** Monotonic time (the clock's now()) after which no request is sent and no back-off ends. */
   deadline: number
   transport: Transport
   clock: Clock
@@ -207,7 +207,7 @@ export class LayerCiClient {
     }
     if (code === 429 || code === 408 || code >= 500) {
       const retryAfterMs = RETRY_AFTER_STATUSES.has(code)
-        ? parseRetryAfter(response.headers['retry-after'], this.options.clock.now())
+        ? parseRetryAfter(response.headers['retry-after'], this.options.clock.wall())
         : undefined
       return { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
     }
@@ -242,7 +242,7 @@ export class LayerCiClient {
     if (code === 404) return { kind: 'fatal', message: this.unknownRepositoryMessage(code, apiText) }
     if (RETRY_AFTER_STATUSES.has(code)) {
       // 429 and 503 say the server did not take the request: safe to send again.
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.clock.now())
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.clock.wall())
       return { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
     }
     if (code >= 500) return { kind: 'ambiguous', reason: `HTTP ${code}` }
@@ -272,9 +272,12 @@ export class LayerCiClient {
     path: string,
     query: Array<[string, string]>,
     body: string | undefined,
-    what: string
+    what: string,
+    /** A side request's own bound: this many attempts, and not past `until` (nor the run's deadline). */
+    limit?: { attempts: number; until: number }
   ): Promise<Verdict & { kind: 'answer' | 'ambiguous' }> {
     const { clock, log, transport } = this.options
+    const deadline = limit === undefined ? this.deadline : Math.min(this.deadline, limit.until)
     const judge = (response: HttpResponse): Verdict =>
       response.refusedRedirect
         ? this.judgeRedirect(method, response.refusedRedirect)
@@ -286,7 +289,7 @@ export class LayerCiClient {
     let proxyVariable: string | undefined
     let lastTry = false
     for (let attempt = 1; ; attempt++) {
-      const timeLeft = this.deadline - clock.now()
+      const timeLeft = deadline - clock.now()
       if (timeLeft <= 0) throw new DeadlineError(this.lastProblem)
       const url = this.url(path, query)
       const started = clock.now()
@@ -326,7 +329,7 @@ export class LayerCiClient {
         if (unreachable) unreachableSince ??= started
         proxyVariable = network instanceof ProxyError ? network.variable : undefined
       }
-      log.debug(`${method} ${pathOf(url)} -> ${this.redact(statusText)} in ${clock.now() - started} ms (attempt ${attempt})`)
+      log.debug(`${method} ${pathOf(url)} -> ${this.redact(statusText)} in ${Math.round(clock.now() - started)} ms (attempt ${attempt})`)
       if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message))
       if (verdict.kind === 'ambiguous') return { kind: 'ambiguous', reason: this.redact(verdict.reason) }
       if (verdict.kind === 'answer') {
@@ -335,10 +338,10 @@ export class LayerCiClient {
         return verdict
       }
       this.lastProblem = `${what}: ${this.redact(verdict.reason)}`
-      if (verdict.retryAfterMs !== undefined && clock.now() + verdict.retryAfterMs >= this.deadline - LAST_TRY_RESERVE_MS) {
+      if (verdict.retryAfterMs !== undefined && clock.now() + verdict.retryAfterMs >= deadline - LAST_TRY_RESERVE_MS) {
         // The server asked for a pause the deadline does not allow: fail now rather than wait for nothing.
         const asked = `LayerCI answered ${verdict.reason} and asked to wait ${formatDuration(verdict.retryAfterMs)}`
-        const left = `which leaves no time for another request before the timeout (${formatDuration(this.deadline - clock.now())} left)`
+        const left = `which leaves no time for another request before the timeout (${formatDuration(deadline - clock.now())} left)`
         if (method === 'POST') {
           throw new ApiError(
             this.redact(
@@ -349,10 +352,14 @@ export class LayerCiClient {
         this.lastProblem = `${what}: ${this.redact(`${asked}, ${left}`)}`
         throw new DeadlineError(this.lastProblem)
       }
+      if (limit !== undefined && attempt >= limit.attempts) {
+        // A side request never holds the run: its last problem is the answer.
+        throw new ApiError(`${this.redact(verdict.reason)} (${attempt} ${attempt === 1 ? 'try' : 'tries'})`)
+      }
       let delay = this.backoff(attempt, verdict.retryAfterMs)
       if (unreachable && unreachableSince !== undefined) {
         const next = clock.now() + delay
-        if (next - unreachableSince >= this.unreachableBudgetMs || next >= this.deadline) {
+        if (next - unreachableSince >= this.unreachableBudgetMs || next >= deadline) {
           const origin = new URL(this.options.apiUrl).origin
           throw new ApiError(
             proxyVariable === undefined
@@ -364,11 +371,11 @@ export class LayerCiClient {
       // The last attempt is made as close to the deadline as a request allows, not given up on
       // because the next back-off would pass it: the server may be back by then. An attempt that
       // starts at that moment is the last, even if the clock wakes a little early for it.
-      const lastStart = this.deadline - LAST_TRY_RESERVE_MS
+      const lastStart = deadline - LAST_TRY_RESERVE_MS
       if (clock.now() + delay >= lastStart) {
         if (lastTry || clock.now() >= lastStart) {
           // Nothing more can be tried in time: the run ends at its deadline, not before.
-          await clock.sleep(this.deadline - clock.now())
+          await clock.sleep(deadline - clock.now())
           throw new DeadlineError(this.lastProblem)
         }
         delay = lastStart - clock.now()
@@ -413,9 +420,12 @@ export class LayerCiClient {
     return this.latest(branch ? { branch } : {}, what)
   }
 
-  /** webappio flavor: the Layerfile runners of a finished job. */
-  async runners(uuid: string): Promise<Runner[]> {
-    const verdict = await this.exchange('GET', this.path('runners', this.options.repoName, uuid), [], undefined, 'Runners')
+  /**
+   * webappio flavor: the Layerfile runners of a finished job. A side request: `limit` bounds its
+   * attempts and time, so that it never holds a result that is already known.
+   */
+  async runners(uuid: string, limit?: { attempts: number; until: number }): Promise<Runner[]> {
+    const verdict = await this.exchange('GET', this.path('runners', this.options.repoName, uuid), [], undefined, 'Runners', limit)
     if (verdict.kind !== 'answer' || verdict.answer.status === 'error') {
       const text = verdict.kind === 'answer' && verdict.answer.status === 'error' ? verdict.answer.error : 'no answer'
       throw new ApiError(`LayerCI did not list the runners: ${this.redact(text)}`)

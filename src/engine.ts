@@ -8,12 +8,13 @@ import { LayerCiClient } from './client.js'
 import type { Clock } from './clock.js'
 import { createJob } from './create.js'
 import { formatDuration } from './duration.js'
-import { DeadlineError, JobFailedError, WaitTimeoutError } from './errors.js'
+import { DeadlineError, JobFailedError, messageOf, WaitTimeoutError } from './errors.js'
 import type { Log } from './log.js'
 import { LatestTracker } from './latest-tracker.js'
-import { eliminationNote, failedRunners, jobPageUrl, type RunState } from './report.js'
+import { eliminationNote, failedRunners, jobUrl, type RunState } from './report.js'
 import { SearchTracker } from './search-tracker.js'
 import { ACTION_WORDS, type Settings, type Vocabulary } from './settings.js'
+import { isDocumented } from './status.js'
 import { ignoredProxyVariable, type Transport } from './transport.js'
 import { waitForJob, type Tracker } from './waiter.js'
 
@@ -61,6 +62,7 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
       `${ignored} is set, but not to a proxy URL that can be used (write it with its scheme, e.g. http://proxy.example.com:3128): requests go to LayerCI directly.`
     )
   }
+  const words = deps.words ?? ACTION_WORDS
   const see = (job: Job): void => {
     state.see(job)
     deps.onUpdate()
@@ -75,8 +77,8 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     }
     created = await log.group(`Create a LayerCI job for ${settings.repoName}`, async () => {
       try {
-        const result = await createJob(client, settings, clock, log, () => (state.creating = true))
-        state.url = result.url ?? jobPageUrl(settings, result.job.id)
+        const result = await createJob(client, settings, clock, log, () => (state.creating = true), words)
+        state.url = jobUrl(settings, result.job.id, result.url)
         see(result.job)
         log.info(`Created LayerCI job ${result.job.id}: ${state.url ?? '(no URL given)'}`)
         return result.job
@@ -98,23 +100,22 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     if (!settings.wait) return 'created'
   } else {
     state.jobId = settings.jobId
-    state.url = jobPageUrl(settings, settings.jobId)
+    state.url = jobUrl(settings, settings.jobId)
     deps.onUpdate()
   }
 
   const jobId = state.jobId as number
   const result = await log.group(`Wait for LayerCI job ${jobId}`, () => {
-    // A job id given by the user may not exist; one this run created (or adopted) does.
+    // A job id given by the user may not exist; one this run created does.
     const mustExist = created === undefined
     const tracker: Tracker =
       settings.flavor === 'webappio'
         ? new SearchTracker(client, jobId, { repoName: settings.repoName, mustExist })
-        : new LatestTracker(
-            client,
-            jobId,
-            log,
-            created ? { repoName: settings.repoName, mustExist, created } : { repoName: settings.repoName, mustExist }
-          )
+        : new LatestTracker(client, jobId, log, {
+            repoName: settings.repoName,
+            mustExist,
+            ...(created ? { created } : settings.branch !== undefined ? { branch: settings.branch } : {})
+          })
     return waitForJob({
       jobId,
       tracker,
@@ -125,8 +126,8 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
       startedAt: state.startedAt,
       pollFirst: created === undefined,
       onCheck: (check) => {
-        if (check.job) state.see(check.job)
-        if (check.known && check.known.kind !== 'passed') state.calculatedStatus = check.known.status
+        if (check.job) state.job = check.job
+        if (check.known) state.known = check.known
         deps.onUpdate()
       },
       lastProblem: () => client.lastProblem,
@@ -134,36 +135,43 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
       ...(state.url ? { url: state.url } : {})
     })
   })
-  state.calculatedStatus = result.status
+  state.known = result.known
+  if (result.job) state.job = result.job
   let how = ''
   if (result.hiddenBy) {
-    state.hiddenBy = result.hiddenBy
     log.info(eliminationNote(jobId, result.status, result.hiddenBy))
     how = ' (established by elimination: newer jobs hid it)'
   }
   deps.onUpdate()
   const job = result.job
 
-  if (settings.flavor === 'webappio' && job?.uuid) {
-    const uuid = job.uuid
-    await log.group(`Runners of job ${jobId}`, async () => {
-      try {
-        state.runners = await client.runners(uuid)
-        for (const runner of failedRunners(state.runners)) {
-          log.error(
-            `Runner ${runner.id} of job ${jobId} ended ${runner.status}: ${runner.layerfile || 'unknown Layerfile'}`,
-            `Layerfile ${runner.layerfile || runner.id}`
-          )
-        }
-      } catch (error) {
-        log.warning(`Could not list the runners of job ${jobId}: ${error instanceof Error ? error.message : String(error)}`)
-      }
-    })
-  }
+  if (settings.flavor === 'webappio' && job?.uuid) await listRunners(client, job.uuid, jobId, deps)
 
   if (settings.succeedOn.includes(result.status)) {
-    if (result.status !== 'SUCCEEDED') log.notice(`${countedAsSuccess(result.status, deps.words ?? ACTION_WORDS)}.`)
+    if (result.status !== 'SUCCEEDED') log.notice(`${countedAsSuccess(result.status, words)}.`)
     return 'passed'
   }
-  throw new JobFailedError(`LayerCI job ${jobId} finished ${result.status}${how}${state.url ? `: ${state.url}` : ''}`)
+  const undocumented = isDocumented(result.status) ? '' : ' (a status the API documentation does not name)'
+  throw new JobFailedError(`LayerCI job ${jobId} finished ${result.status}${undocumented}${how}${state.url ? `: ${state.url}` : ''}`)
+}
+
+/** A side request once the result is known: its own short budget, then a warning naming why. */
+export const RUNNERS_LIMIT = { attempts: 2, ms: 15_000 }
+
+/** webappio: the job's runners for the summary, and an annotation for each runner whose failure stands. */
+async function listRunners(client: LayerCiClient, uuid: string, jobId: number, { log, clock, state }: EngineDeps): Promise<void> {
+  await log.group(`Runners of job ${jobId}`, async () => {
+    try {
+      state.runners = await client.runners(uuid, { attempts: RUNNERS_LIMIT.attempts, until: clock.now() + RUNNERS_LIMIT.ms })
+      for (const runner of failedRunners(state.runners)) {
+        log.error(
+          `Runner ${runner.id} of job ${jobId} ended ${runner.status}: ${runner.layerfile || 'unknown Layerfile'}`,
+          `Layerfile ${runner.layerfile || runner.id}`
+        )
+      }
+    } catch (error) {
+      const why = error instanceof DeadlineError ? (error.lastProblem ?? 'no answer in time') : messageOf(error)
+      log.warning(`Could not list the runners of job ${jobId} (${why}); the job's result stands.`)
+    }
+  })
 }

@@ -64,6 +64,12 @@ export class DeadlineError extends Error {
   }
 }
 
+/** How a run that threw ended, for the `job` output and the CLI's `--json` object. */
+export function outcomeOf(error: unknown): 'failed' | 'timed-out' | 'error' {
+  if (error instanceof JobFailedError) return 'failed'
+  return error instanceof WaitTimeoutError ? 'timed-out' : 'error'
+}
+
 /** Returns a message for any thrown value, without a stack trace. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message

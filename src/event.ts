@@ -37,11 +37,18 @@ export function eventDefaults(context: EventContext = new Context()): SourceDefa
     }
   }
   if (eventName === 'release' || (ref ?? '').startsWith('refs/tags/')) {
-    return {
+    const tag = (ref ?? '').startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : field(payload, 'release', 'tag_name')
+    const of = tag ? `${eventName} of tag ${tag}` : `${eventName} of a tag`
+    const defaults: SourceDefaults = {
       ref: sha || undefined,
       branch: field(payload, 'repository', 'default_branch'),
-      origin: `${eventName} of a tag: the repository's default branch`
+      origin: of,
+      refOrigin: of
     }
+    if (defaults.branch !== undefined) defaults.branchOrigin = `${of}; a tag is not a branch: the repository's default branch`
+    else
+      defaults.branchNote = `${of}: a tag is not a branch, and the event names no default branch, so no branch is sent (LayerCI uses master); give a branch to choose one.`
+    return defaults
   }
   if (eventName === 'merge_group') {
     return {

@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import { systemClock, type Clock } from './clock.js'
 import { countedAsSuccess, runEngine } from './engine.js'
-import { ExitCode, InputError, JobFailedError, LayerError, messageOf, WaitTimeoutError } from './errors.js'
+import { ExitCode, InputError, JobFailedError, LayerError, messageOf, outcomeOf, WaitTimeoutError } from './errors.js'
 import { eventDefaults, secretsWithheld } from './event.js'
 import { onInterrupt, interruptMessage } from './interrupt.js'
 import { safeLog, type Log } from './log.js'
@@ -39,17 +39,27 @@ function actionLog(): Log {
   }
 }
 
+/** Interim writes of the outputs in one run, at most: a run of any length writes a bounded GITHUB_OUTPUT. */
+export const MAX_OUTPUT_WRITES = 16
+
 /**
- * Writes each output whose value changed since the last call. A runner file that fails once a job
- * exists (the disk filled up) costs a warning, never the wait for the job.
+ * Writes the outputs as the run learns them: each output whose value changed, once per change of
+ * the job's state (the create, a status change, the end), at most MAX_OUTPUT_WRITES times, then
+ * at the end; `job` (the whole object) once, at the end. An output that fails once a job exists
+ * (the disk filled up) costs a warning, never the wait for the job.
  */
-function outputWriter(state: RunState, safe: SafeText, log: Log): { write: () => void; problem: () => string | undefined } {
+function outputWriter(state: RunState, safe: SafeText, log: Log): { write: (final?: boolean) => void; problem: () => string | undefined } {
   const written = new Map<OutputName, string>()
+  let writes = 0
   let problem: string | undefined
-  const write = (): void => {
+  const write = (final = false): void => {
     try {
-      for (const [name, value] of Object.entries(outputsOf(state, safe)) as Array<[OutputName, string]>) {
-        if (written.get(name) === value) continue
+      const changed = (Object.entries(outputsOf(state, safe, final)) as Array<[OutputName, string]>).filter(
+        ([name, value]) => written.get(name) !== value
+      )
+      if (changed.length === 0 || (!final && writes >= MAX_OUTPUT_WRITES)) return
+      writes++
+      for (const [name, value] of changed) {
         core.setOutput(name, value)
         written.set(name, value)
       }
@@ -110,7 +120,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const outputs = outputWriter(state, safe, log)
   const writeOutputs = outputs.write
   onInterrupt((signal) => {
-    writeOutputs()
+    state.outcome = 'interrupted'
+    writeOutputs(true)
     log.error(interruptMessage(state, signal), 'Cancelled')
   })
 
@@ -138,14 +149,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
     })
     const status = state.calculatedStatus ?? 'SUCCEEDED'
     verdict = result === 'passed' ? status : 'created'
+    state.outcome = result
     if (result === 'passed') {
       if (status !== 'SUCCEEDED') notes.push(`${countedAsSuccess(status, ACTION_WORDS)}.`)
       log.info(`LayerCI job ${state.jobId} ${status}${state.url ? `: ${state.url}` : ''}`)
+      writeOutputs(true)
     } else {
       log.info(`Not waiting for job ${state.jobId} ("wait: false").`)
       // Without a wait, the job id output is the result: a later step that cannot read it would
       // create a second job or wait for nothing. One more try first: the cause may have passed.
-      writeOutputs()
+      writeOutputs(true)
       const problem = outputs.problem()
       if (problem !== undefined) {
         throw new LayerError(
@@ -155,7 +168,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       }
     }
   } catch (error) {
-    writeOutputs()
+    state.outcome = outcomeOf(error)
+    writeOutputs(true)
     if (!(error instanceof LayerError) && error instanceof Error && error.stack) log.debug(error.stack)
     verdict =
       error instanceof JobFailedError ? (state.calculatedStatus ?? 'failed') : error instanceof WaitTimeoutError ? 'timed out' : 'failed'

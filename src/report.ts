@@ -6,54 +6,112 @@ import type { Job, Runner } from './api.js'
 import { formatDuration } from './duration.js'
 import type { Settings } from './settings.js'
 import { escapeHtml, type SafeText } from './text.js'
+import { describeKnowledge, exactStatus, type Knowledge } from './waiter.js'
 
 export const OUTPUT_NAMES = ['job-id', 'job-url', 'job-uuid', 'status', 'calculated-status', 'commit-sha', 'branch', 'job'] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 
-/** What is known of the job at any moment; shared by the engine and the cancel handler. */
+/** How a run ended, as the `job` output and the CLI's `--json` object say. */
+export type Outcome = 'passed' | 'failed' | 'created' | 'timed-out' | 'error' | 'interrupted'
+
+/**
+ * What is known of the job at any moment; shared by the engine, the outputs, the summary and the
+ * cancel handler, so that every one of them tells the same story.
+ */
 export class RunState {
   jobId: number | undefined
-  /** The job as last seen. */
+  /** The job as last read (in the create answer or through a query). */
   job: Job | undefined
-  /** Its calculated status as known: read from the job, or established by elimination. */
-  calculatedStatus: string | undefined
-  /** The newer jobs that hid it, when its status was established by elimination. */
-  hiddenBy: Job[] | undefined
+  /** What is known of its calculated status, and how: read, a lower bound, or established. */
+  known: Knowledge | undefined
   url: string | undefined
   runners: Runner[] | undefined
   /** A create request is under way: a job may exist before its id is known. */
   creating = false
+  /** How the run ended, once it has. */
+  outcome: Outcome | undefined
   constructor(readonly startedAt: number) {}
 
   /** Records the job as the API showed it. */
   see(job: Job): void {
     this.job = job
     this.jobId = job.id
-    this.calculatedStatus = job.calculated_status
+    this.known = { kind: 'read', status: job.calculated_status }
+  }
+
+  /** The calculated status the job is known to have: read (and not known to have moved on), or established. */
+  get calculatedStatus(): string | undefined {
+    return exactStatus(this.known)
+  }
+
+  /** How `calculatedStatus` is known, when it is. */
+  get established(): 'read' | 'elimination' | undefined {
+    if (this.calculatedStatus === undefined) return undefined
+    return this.known?.kind === 'eliminated' ? 'elimination' : 'read'
+  }
+
+  /** The newer jobs that hid the job, when its status was established by elimination. */
+  get hiddenBy(): Job[] | undefined {
+    return this.known?.kind === 'eliminated' ? this.known.hiddenBy : undefined
+  }
+
+  /** The internal status, only when read together with the calculated status known now. */
+  get status(): string | undefined {
+    const job = this.job
+    if (this.known?.kind !== 'read' || job === undefined || job.calculated_status !== this.known.status) return undefined
+    return job.status || undefined
   }
 }
 
-/** The dashboard URL of a job, when the API did not give one. */
-export function jobPageUrl(settings: Pick<Settings, 'apiUrl' | 'owner' | 'repoName'>, id: number): string | undefined {
-  if (!settings.owner) return undefined
-  return `${settings.apiUrl}/jobs/github/${encodeURIComponent(settings.owner)}/${encodeURIComponent(settings.repoName)}/${id}`
+/**
+ * The job as the run reports it (the `job` output, the CLI's `--json`): the fields of the last
+ * object the API showed, with the run's own conclusion: `calculated_status` is the status the job
+ * is known to have (the result, once there is one) or null, `established` says how (`read` or
+ * `elimination`), `status` is the internal status read with it or null.
+ */
+export function jobReport(state: RunState): Record<string, unknown> {
+  const hiddenBy = state.hiddenBy
+  return {
+    ...(state.job?.raw ?? {}),
+    id: state.job?.id ?? state.jobId ?? null,
+    calculated_status: state.calculatedStatus ?? null,
+    status: state.status ?? null,
+    established: state.established ?? null,
+    ...(hiddenBy ? { hidden_by: hiddenBy.map((job) => job.id) } : {}),
+    url: state.url ?? null,
+    outcome: state.outcome ?? null
+  }
 }
 
-/** The outputs known from the state, each through the output path; names without a value are left out. */
-export function outputsOf(state: RunState, safe: SafeText): Partial<Record<OutputName, string>> {
+/**
+ * A job's page. One rule, whatever gave the job: built from the API URL in use and the repository
+ * (`{api-url}/jobs/github/{owner}/{name}/{id}`); only when the owner is not known, the URL the
+ * create answer gave, if any.
+ */
+export function jobUrl(settings: Pick<Settings, 'apiUrl' | 'owner' | 'repoName'>, id: number, answered?: string): string | undefined {
+  if (!settings.owner) return answered
+  const owner = settings.owner.split('/').map(encodeURIComponent).join('/')
+  return `${settings.apiUrl}/jobs/github/${owner}/${encodeURIComponent(settings.repoName)}/${id}`
+}
+
+/**
+ * The outputs known from the state, each through the output path; names without a value are left
+ * out. `status` and `calculated-status` are empty when not known exactly (a run that timed out
+ * after establishing only that the job had finished). `job` only with `final`: it is written once.
+ */
+export function outputsOf(state: RunState, safe: SafeText, final = false): Partial<Record<OutputName, string>> {
   const out: Partial<Record<OutputName, string>> = {}
   const id = state.job?.id ?? state.jobId
-  if (id !== undefined) out['job-id'] = safe(String(id))
+  if (id === undefined) return out
+  out['job-id'] = safe(String(id))
   if (state.url) out['job-url'] = safe(state.url)
+  out.status = safe(state.status ?? '')
+  out['calculated-status'] = safe(state.calculatedStatus ?? '')
   const job = state.job
-  const calculated = state.calculatedStatus ?? job?.calculated_status
-  if (calculated) out['calculated-status'] = safe(calculated)
-  if (!job) return out
-  if (job.uuid) out['job-uuid'] = safe(job.uuid)
-  if (job.status) out.status = safe(job.status)
-  if (job.commit_sha) out['commit-sha'] = safe(job.commit_sha)
-  if (job.branch) out.branch = safe(job.branch)
-  out.job = safe.json(job.raw)
+  if (job?.uuid) out['job-uuid'] = safe(job.uuid)
+  if (job?.commit_sha) out['commit-sha'] = safe(job.commit_sha)
+  if (job?.branch) out.branch = safe(job.branch)
+  if (final) out.job = safe.json(jobReport(state))
   return out
 }
 
@@ -91,17 +149,16 @@ export function summaryModel(
     ['Job', 'Calculated status', 'Status', 'Branch', 'Commit', 'Duration'],
     [
       idCell,
-      cell(state.calculatedStatus ?? job?.calculated_status ?? 'unknown'),
-      cell(job?.status || '-'),
+      cell(state.calculatedStatus ?? (state.known ? describeKnowledge(state.known) : 'unknown')),
+      cell(state.status ?? '-'),
       cell(job?.branch ?? '-'),
       job?.commit_sha ? escapeHtml(safe(job.commit_sha).slice(0, 12)) : '-',
       formatDuration(endedAt - state.startedAt)
     ]
   ]
   const paragraphs = notes.map(cell)
-  if (state.hiddenBy && state.calculatedStatus) {
-    paragraphs.push(cell(eliminationNote(state.jobId, state.calculatedStatus, state.hiddenBy)))
-  }
+  const hiddenBy = state.hiddenBy
+  if (hiddenBy && state.calculatedStatus) paragraphs.push(cell(eliminationNote(state.jobId, state.calculatedStatus, hiddenBy)))
   const model: SummaryModel = { heading: `LayerCI job ${cell(id)}: ${cell(verdict)}`, rows, notes: paragraphs }
   if (state.runners && state.runners.length > 0) {
     model.runners = [
@@ -112,7 +169,10 @@ export function summaryModel(
   return model
 }
 
-/** Runners that did not succeed, each with its Layerfile, for one annotation apiece. */
+/**
+ * Runners whose failure stands, each with its Layerfile, for one annotation apiece: not those in
+ * flight or succeeded, nor those retried (their retry is a runner of its own).
+ */
 export function failedRunners(runners: readonly Runner[]): Runner[] {
-  return runners.filter((runner) => !['SUCCESS', 'NEW', 'RUNNING', 'WAITING_PARENTS'].includes(runner.status))
+  return runners.filter((runner) => !runner.retried && !['SUCCESS', 'NEW', 'RUNNING', 'WAITING_PARENTS'].includes(runner.status))
 }

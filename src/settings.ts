@@ -40,6 +40,8 @@ export interface SourceDefaults {
   refOrigin?: string
   /** Where `branch` came from, when it differs from `origin`'s wording for both. */
   branchOrigin?: string
+  /** Why no branch is sent although the source knows of one (a tag, a fork's pull request). */
+  branchNote?: string
 }
 
 export interface Settings {
@@ -96,8 +98,8 @@ export const ACTION_WORDS: Vocabulary = {
 export const DEFAULT_API_URL = 'https://layerci.com'
 export const MIN_POLL_INTERVAL_MS = 1000
 
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
-const NAME = /^[A-Za-z0-9._-]{1,100}$/
+/** One part of a repository path: GitHub's owners and names, GitLab's groups, subgroups and projects. */
+const PART = /^(?!\.{1,2}$)[A-Za-z0-9._][A-Za-z0-9._-]{0,99}$/
 // Characters git forbids in ref names, plus white space and control characters.
 const BAD_REF_CHARS = /[\s\p{Cc}~^:?*[\\]/u
 
@@ -130,18 +132,20 @@ export function parseBoolean(name: InputName, value: string, fallback: boolean):
   return fail(name, `must be true or false, not "${value}"`)
 }
 
+/**
+ * `owner/name`, `name`, or a GitLab path `group/subgroup/name`: the API path uses the name (the
+ * last part), job URLs the owner (the rest).
+ */
 function parseRepository(value: string): { owner?: string; repoName: string } {
-  const accepted = 'owner/name or name, with letters, digits, "-", "_" and "." (e.g. octo-org/web-app)'
+  const accepted =
+    'owner/name or name (GitLab: group/subgroup/name), each part of letters, digits, "-", "_" and ".", up to 100 characters, not starting with "-" and not "." or ".." (e.g. octo-org/web-app)'
   if (value === '') fail('repository', `is required: ${accepted}`)
   const parts = value.split('/')
-  if (parts.length > 2) fail('repository', `"${value}" has more than one "/"; use ${accepted}`)
-  const name = parts[parts.length - 1] ?? ''
-  const owner = parts.length === 2 ? parts[0] : undefined
-  if (owner !== undefined && !OWNER.test(owner)) fail('repository', `has an invalid owner "${owner}"; use ${accepted}`)
-  if (!NAME.test(name) || name === '.' || name === '..') {
-    fail('repository', `has an invalid name "${name}"; use ${accepted}`)
+  for (const [index, part] of parts.entries()) {
+    if (!PART.test(part)) fail('repository', `has an invalid ${index === parts.length - 1 ? 'name' : 'owner'} "${part}"; use ${accepted}`)
   }
-  return { owner, repoName: name }
+  const repoName = parts.pop() ?? ''
+  return parts.length > 0 ? { owner: parts.join('/'), repoName } : { repoName }
 }
 
 function checkRefLike(name: InputName, value: string, what: string): string {
@@ -256,7 +260,8 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
   if (checkpoint !== '' && !/^[^\s\p{Cc}]{1,128}$/u.test(checkpoint)) {
     fail('checkpoint', `"${checkpoint}" is not a CHECKPOINT name (up to 128 characters, no spaces)`)
   }
-  const extra = raw.extra ?? ''
+  // Trimmed, as the action's inputs are: one rule for the action and the CLI.
+  const extra = text(raw, 'extra')
   if (extra.length > 65536) fail('extra', 'is longer than 64 KiB')
 
   let ref = text(raw, 'ref')
@@ -265,6 +270,15 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
     const name = branch.slice('refs/heads/'.length)
     notes.push({ level: 'notice', text: `${words.name('branch')} "${branch}" is a full ref: LayerCI is sent the branch name "${name}".` })
     branch = name
+  }
+  if (jobId !== undefined && branch === '') {
+    // Where a job id is waited for, a branch only narrows the queries (tried, and trusted once the
+    // job was read through it): the event's, where the job of an earlier step was likely created.
+    const found = defaults()
+    if (found.branch) {
+      branch = found.branch
+      notes.push({ level: 'info', text: `job ${jobId} is looked for on branch ${branch} first (${found.branchOrigin ?? found.origin})` })
+    }
   }
   if (jobId === undefined && (ref === '' || branch === '')) {
     const found = defaults()
@@ -276,6 +290,7 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
       branch = found.branch
       notes.push({ level: 'info', text: `branch defaults to ${branch} (${found.branchOrigin ?? found.origin})` })
     }
+    if (branch === '' && found.branchNote) notes.push({ level: 'notice', text: found.branchNote })
     if (ref === '' && branch === '') {
       notes.push({
         level: 'notice',

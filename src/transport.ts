@@ -121,14 +121,18 @@ export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>
 }
 
-/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+/**
+ * Retry-After as seconds or an HTTP date, in milliseconds to wait; undefined when absent or
+ * unreadable. `wallNow` is the system clock: a date is a wall-clock time, the only place a run
+ * reads it (the wait itself is then measured on the monotonic clock).
+ */
+export function parseRetryAfter(value: string | string[] | undefined, wallNow: number): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
   if (!text) return undefined
   if (/^\d{1,9}$/.test(text)) return Number(text) * 1000
   const date = Date.parse(text)
   if (Number.isNaN(date)) return undefined
-  return Math.max(0, date - now)
+  return Math.max(0, date - wallNow)
 }
 
 export interface Proxy {

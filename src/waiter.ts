@@ -8,7 +8,7 @@ import type { Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import { ApiError, DeadlineError, WaitTimeoutError } from './errors.js'
 import type { Log } from './log.js'
-import { isInFlight } from './status.js'
+import { FINISHED, isInFlight } from './status.js'
 
 /** How a status is known: read from the job as the API showed it, or established by elimination. */
 export type Established =
@@ -21,6 +21,8 @@ export type Knowledge =
   | Established
   /** In flight and no longer `left`: `status` or a later in-flight status (a lower bound). */
   | { kind: 'passed'; status: string; left: string }
+  /** Finished (every in-flight status was excluded), with one of `candidates`: which is not known yet. */
+  | { kind: 'finished'; candidates: string[] }
 
 /**
  * What one poll found: `job` is the job as the API showed it during the poll, when it did;
@@ -37,8 +39,17 @@ export interface Tracker {
 
 export function describeKnowledge(known: Knowledge): string {
   if (known.kind === 'passed') return `${known.status} or later (no longer ${known.left})`
+  if (known.kind === 'finished') {
+    const narrowed = known.candidates.length > 0 && known.candidates.length < FINISHED.length
+    return `finished${narrowed ? `: ${known.candidates.join(' or ')}` : ''} (newer jobs hide which)`
+  }
   if (known.kind === 'eliminated') return `${known.status} (established by elimination)`
   return known.status
+}
+
+/** The status a job is known to have now, when it is known exactly: read, or established. */
+export function exactStatus(known: Knowledge | undefined): string | undefined {
+  return known === undefined || known.kind === 'passed' || known.kind === 'finished' ? undefined : known.status
 }
 
 /** The check of a job read directly: done unless its status is one of the in-flight ones. */
@@ -58,13 +69,23 @@ export function unknownJobError(jobId: number, repoName: string, newest: Job | u
   return new ApiError(`LayerCI has no job ${jobId} in ${repoName}: ${known}. Check the job id.`)
 }
 
+/**
+ * A job id the API never showed, where nothing can change that: every query that could show it is
+ * answered for good by newer finished jobs. Nothing says the job exists, so no result is reported.
+ */
+export function neverShownError(jobId: number, hiders: string): ApiError {
+  return new ApiError(
+    `LayerCI never showed job ${jobId}: it may not exist, or newer jobs (${hiders}) hide it from every filter that could show it, for good. No result is reported for a job the API never showed. Check the job id, and the job on the LayerCI dashboard.`
+  )
+}
+
 export interface WaitOptions {
   jobId: number
   tracker: Tracker
   clock: Clock
   log: Log
   pollIntervalMs: number
-  /** Epoch milliseconds: the step's timeout. */
+  /** The step's timeout, on the clock's monotonic time. */
   deadline: number
   /** When the run started, for elapsed times and the timeout message. */
   startedAt: number
@@ -87,6 +108,8 @@ export interface WaitResult {
   status: string
   /** The newer jobs that hid it, when the status was established by elimination. */
   hiddenBy?: Job[]
+  /** How the status was established. */
+  known: Established
 }
 
 /** A poll must leave at least this long before the deadline to be answered in time. */
@@ -105,7 +128,7 @@ export async function waitForJob(options: WaitOptions): Promise<WaitResult> {
     const lastProblem = problem ?? options.lastProblem?.()
     const reasons = [tracker.obstacle(), lastProblem ? `Last problem: ${lastProblem}.` : undefined].filter(Boolean)
     return new WaitTimeoutError(
-      `Timed out after ${elapsed()} waiting for LayerCI job ${jobId} (last status seen: ${known ?? 'none'})${options.url ? `: ${options.url}` : ''}. ${reasons.join(' ')}`.trim()
+      `Timed out after ${elapsed()} waiting for LayerCI job ${jobId} (last status seen: ${known ?? 'none'})${options.url ? `: ${options.url}` : ''}. The job is not cancelled: the API has no cancel endpoint. ${reasons.join(' ')}`.trim()
     )
   }
   // Polls start one interval apart (not one interval after the previous poll ended), so the
@@ -152,7 +175,9 @@ export async function waitForJob(options: WaitOptions): Promise<WaitResult> {
     }
     if (check.done) {
       const final = check.known
-      return final.kind === 'eliminated' ? { job, status: final.status, hiddenBy: final.hiddenBy } : { job, status: final.status }
+      return final.kind === 'eliminated'
+        ? { job, status: final.status, hiddenBy: final.hiddenBy, known: final }
+        : { job, status: final.status, known: final }
     }
   }
 }

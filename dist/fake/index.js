@@ -90,12 +90,14 @@ class FakeLayerCi {
     sockets = new Set();
     noMatchStatus;
     failed;
+    notDone;
     port = 0;
     constructor(options = {}) {
         this.token = options.token ?? DEFAULT_TOKEN;
         this.dialect = options.dialect ?? 'layerci';
         this.noMatchStatus = options.noMatchStatus ?? 200;
         this.failed = new Set([...FAILED, ...(options.undocumentedFailed ?? [])]);
+        this.notDone = new Set([...DONE_EXCLUDES, ...(options.undocumentedInFlight ?? [])]);
         for (const [name, config] of Object.entries(options.repos ?? { 'layerci-example': {} })) {
             this.repos.set(name, { config, jobs: [] });
         }
@@ -145,6 +147,8 @@ class FakeLayerCi {
         });
         if (spec.runners)
             job.runners = spec.runners;
+        if (spec.filterBranch !== undefined)
+            job.filterBranch = spec.filterBranch;
         entry.jobs.push(job);
         return job.id;
     }
@@ -236,9 +240,9 @@ class FakeLayerCi {
             return false;
         if (query.status !== undefined && now.status !== query.status)
             return false;
-        if (query.branch !== undefined && job.branch !== query.branch)
+        if (query.branch !== undefined && (job.filterBranch ?? job.branch) !== query.branch)
             return false;
-        if (query.done === 'true' && DONE_EXCLUDES.has(now.calculated_status))
+        if (query.done === 'true' && this.notDone.has(now.calculated_status))
             return false;
         if (query.failed === 'true' && !this.failed.has(now.calculated_status))
             return false;
@@ -259,7 +263,7 @@ class FakeLayerCi {
                 case 'status':
                     return now.calculated_status.toLowerCase() === value.toLowerCase();
                 case 'done':
-                    return !DONE_EXCLUDES.has(now.calculated_status);
+                    return !this.notDone.has(now.calculated_status);
                 case 'failed':
                     return this.failed.has(now.calculated_status);
                 default:
@@ -365,6 +369,8 @@ class FakeLayerCi {
             });
             if (typeof fields.extra === 'string')
                 job.extra = fields.extra;
+            if (entry.config.filterBranch !== undefined)
+                job.filterBranch = entry.config.filterBranch;
             entry.jobs.push(job);
             if (fault?.kind === 'created-then-502')
                 return error(502, 'bad gateway');
@@ -372,11 +378,10 @@ class FakeLayerCi {
                 request.socket.destroy();
                 return;
             }
-            const host = this.dialect === 'webappio' ? 'webapp.io' : 'layerci.com';
             return send(200, {
                 status: 'ok',
                 job: this.view(job),
-                url: `https://${host}/jobs/github/${entry.config.owner ?? 'fake-owner'}/${repoName}/${job.id}`
+                url: `${this.url}/jobs/github/${entry.config.owner ?? 'fake-owner'}/${repoName}/${job.id}`
             });
         }
         if (endpoint === 'runners') {
