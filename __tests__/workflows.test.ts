@@ -1,10 +1,15 @@
 /**
  * The repository's workflows and Dependabot configuration: least-privilege permissions, current
- * action versions, the release workflow's steps; and scripts/lint-workflows.mjs, which runs
- * actionlint over them and over README's example workflows.
+ * action versions, no expression inside a script, the release workflow's steps (a tag whose commit
+ * is not on the default branch is refused before anything is published; its script is run here
+ * against a real repository); and scripts/lint-workflows.mjs, which runs actionlint over them and
+ * over README's example workflows.
  */
-import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parse } from 'yaml'
 import { lintSources, markdownWorkflows, repositorySources, workflowFiles } from '../scripts/lint-workflows.mjs'
 
@@ -14,11 +19,15 @@ interface Step {
   run?: string
   name?: string
   if?: string
+  env?: Record<string, string>
   with?: Record<string, unknown>
+  'continue-on-error'?: boolean | string
 }
 interface Job {
   permissions?: Permissions
   needs?: string | string[]
+  if?: string
+  'continue-on-error'?: boolean | string
   steps: Step[]
 }
 interface Workflow {
@@ -29,6 +38,20 @@ interface Workflow {
 
 const workflows = new Map(workflowFiles().map((file) => [file, parse(readFileSync(file, 'utf8')) as Workflow]))
 const steps = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => job.steps)
+
+/** The jobs that `name` needs, directly or through other jobs. */
+function needed(jobs: Record<string, Job>, name: string, found = new Set<string>()): Set<string> {
+  const needs = jobs[name]?.needs
+  for (const need of typeof needs === 'string' ? [needs] : (needs ?? [])) {
+    if (found.has(need)) continue
+    found.add(need)
+    needed(jobs, need, found)
+  }
+  return found
+}
+
+/** An `if:` that lets a job or step run although what it depends on failed. */
+const STATUS_OVERRIDE = /\b(always|failure|cancelled)\s*\(/
 
 /** The oldest major version of each action the workflows may use (late 2026). */
 const CURRENT_MAJOR: Record<string, number> = {
@@ -89,6 +112,12 @@ describe('workflows', () => {
     }
   })
 
+  it('pass expressions to scripts through env:, never inside run: (script injection)', () => {
+    for (const [file, workflow] of workflows) {
+      for (const step of steps(workflow)) expect([file, step.run ?? '']).toEqual([file, expect.not.stringContaining('${{')])
+    }
+  })
+
   it('checkouts that push nothing keep no credentials', () => {
     for (const [file, workflow] of workflows) {
       for (const [name, job] of Object.entries(workflow.jobs)) {
@@ -127,6 +156,141 @@ describe('the release workflow', () => {
     expect(text).toMatch(/gh release create "\$TAG" --verify-tag .*--notes-file|flags=\(--title "\$TAG" --notes-file/)
     expect(text).toContain('git tag --force "$MAJOR" "${TAG}^{commit}"')
     expect(text).toContain('git push --force origin "refs/tags/$MAJOR"')
+  })
+
+  /** The step that refuses a tag whose commit is not on the default branch. */
+  const checksBranch = (step: Step): boolean => /\bgit merge-base --is-ancestor\b/.test(step.run ?? '')
+  /** A step that publishes: the GitHub release, or a tag pushed (the major tag). */
+  const publishes = (step: Step): boolean => /\bgh release\b|\bgit push\b/.test(step.run ?? '') || /release/i.test(step.uses ?? '')
+
+  it('refuses a tag whose commit is not on the default branch before anything is published', () => {
+    const checking = Object.entries(release.jobs).filter(([, job]) => job.steps.some(checksBranch))
+    expect(checking.map(([name]) => name)).toEqual(['check'])
+    const [checker, job] = checking[0]
+    const at = job.steps.findIndex(checksBranch)
+    const step = job.steps[at]
+    // Nothing lets the job succeed, or its dependents run, when the check fails.
+    expect([step.if, step['continue-on-error'], job.if, job['continue-on-error']]).toEqual([undefined, undefined, undefined, undefined])
+    // The checkout before it fetches every branch with its history, and keeps no credentials.
+    const checkout = job.steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'))
+    expect(checkout).toBeGreaterThanOrEqual(0)
+    expect(checkout).toBeLessThan(at)
+    expect(job.steps[checkout]?.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false })
+
+    const publishing = Object.entries(release.jobs).flatMap(([name, j]) =>
+      j.steps.flatMap((s, index) => (publishes(s) ? [{ name, index }] : []))
+    )
+    expect(publishing.map(({ name }) => name)).toEqual(['release', 'release'])
+    for (const { name, index } of publishing) {
+      if (name === checker) {
+        expect(index).toBeGreaterThan(at)
+        expect(release.jobs[name]?.steps[index]?.if ?? '').not.toMatch(STATUS_OVERRIDE)
+      } else {
+        expect([name, [...needed(release.jobs, name)]]).toEqual([name, expect.arrayContaining([checker])])
+      }
+    }
+    // A job after the check runs only when the jobs it needs succeeded.
+    for (const [name, other] of Object.entries(release.jobs)) {
+      if (needed(release.jobs, name).has(checker))
+        expect([name, other.if ?? '']).toEqual([name, expect.not.stringMatching(STATUS_OVERRIDE)])
+    }
+  })
+
+  it("compares the tag's commit with the event's default branch, and says which in its error", () => {
+    const step = release.jobs.check?.steps.find(checksBranch) as Step
+    const variable = (expression: string): string => {
+      const names = Object.entries(step.env ?? {}).flatMap(([name, value]) => (value === `\${{ ${expression} }}` ? [name] : []))
+      expect([expression, names.length]).toEqual([expression, 1])
+      return names[0]
+    }
+    const branch = variable('github.event.repository.default_branch')
+    const tag = variable('github.ref_name')
+    const uses = (name: string): RegExp => new RegExp(`\\$\\{?${name}\\b`)
+    const call = /git merge-base --is-ancestor\s+(\S+)\s+(\S+)/.exec(step.run ?? '')
+    expect(call?.[2]).toMatch(uses(branch))
+    const commit = /\$\{?(\w+)/.exec(call?.[1] ?? '')?.[1] ?? ''
+    expect(commit).not.toBe('')
+    const errors = (step.run ?? '').split('\n').filter((line) => line.includes('::error::'))
+    expect(errors.some((line) => [tag, commit, branch].every((name) => uses(name).test(line)))).toBe(true)
+  })
+
+  describe("the default-branch check's script, run by bash in a clone as actions/checkout makes it", () => {
+    // A repository whose default branch is trunk; main holds a commit that trunk does not, so a
+    // script that compared with a fixed "main" would accept it.
+    let dir = ''
+    const env = (): NodeJS.ProcessEnv => ({
+      ...process.env,
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com'
+    })
+    const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: env(), encoding: 'utf8' }).trim()
+    const commits: Record<string, string> = {}
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'release-check-'))
+      const origin = join(dir, 'origin')
+      git(dir, 'init', '--quiet', '--initial-branch=trunk', origin)
+      git(origin, 'commit', '--quiet', '--allow-empty', '-m', 'one')
+      git(origin, 'tag', '--annotate', '-m', 'v1.0.0', 'v1.0.0')
+      git(origin, 'switch', '--quiet', '--create', 'main')
+      git(origin, 'commit', '--quiet', '--allow-empty', '-m', 'not reviewed on trunk')
+      commits.side = git(origin, 'rev-parse', 'HEAD')
+      git(origin, 'tag', 'v1.1.0')
+      git(origin, 'switch', '--quiet', '--create', 'feature', 'trunk')
+      git(origin, 'commit', '--quiet', '--allow-empty', '-m', 'merged into trunk later')
+      git(origin, 'tag', 'v1.2.0')
+      git(origin, 'switch', '--quiet', 'trunk')
+      git(origin, 'merge', '--quiet', '--no-ff', '-m', 'merge feature', 'feature')
+      // What actions/checkout does with fetch-depth: 0.
+      const work = join(dir, 'work')
+      git(dir, 'init', '--quiet', work)
+      git(work, 'remote', 'add', 'origin', origin)
+      git(work, 'fetch', '--quiet', '--prune', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*')
+      git(work, 'checkout', '--quiet', '--detach', 'refs/tags/v1.0.0')
+    })
+    afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+    const run = (TAG: string, DEFAULT_BRANCH: string): { status: number | null; stdout: string } => {
+      const script = release.jobs.check?.steps.find(checksBranch)?.run ?? ''
+      expect(script).not.toBe('')
+      // GitHub runs a `run:` without `shell:` as `bash -e {0}`.
+      const result = spawnSync('bash', ['-e', '-c', script], {
+        cwd: join(dir, 'work'),
+        env: { ...env(), TAG, DEFAULT_BRANCH },
+        encoding: 'utf8'
+      })
+      return { status: result.status, stdout: result.stdout }
+    }
+
+    it('passes a tag (annotated or not) of a commit of the default branch, also one merged into it', () => {
+      expect(run('v1.0.0', 'trunk')).toMatchObject({ status: 0, stdout: expect.not.stringContaining('::error::') })
+      expect(run('v1.2.0', 'trunk')).toMatchObject({ status: 0, stdout: expect.not.stringContaining('::error::') })
+    })
+
+    it('fails with one error naming the tag, its commit and the default branch otherwise', () => {
+      const { status, stdout } = run('v1.1.0', 'trunk')
+      expect(status).toBe(1)
+      const errors = stdout.split('\n').filter((line) => line.startsWith('::error::'))
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toContain('v1.1.0')
+      expect(errors[0]).toContain(commits.side)
+      expect(errors[0]).toContain('not on the default branch trunk')
+    })
+
+    it('fails when the tag or the default branch was not fetched', () => {
+      for (const [tag, branch] of [
+        ['v9.9.9', 'trunk'],
+        ['v1.0.0', 'nope']
+      ] as const) {
+        const { status, stdout } = run(tag, branch)
+        expect([tag, branch, status]).toEqual([tag, branch, 1])
+        expect(stdout).toMatch(/^::error::/m)
+      }
+    })
   })
 })
 
