@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -17,6 +17,7 @@ type Permissions = Record<string, string> | string
 interface Step {
   uses?: string
   run?: string
+  id?: string
   name?: string
   if?: string
   env?: Record<string, string>
@@ -27,6 +28,7 @@ interface Job {
   permissions?: Permissions
   needs?: string | string[]
   if?: string
+  outputs?: Record<string, string>
   'continue-on-error'?: boolean | string
   steps: Step[]
 }
@@ -196,6 +198,18 @@ describe('the release workflow', () => {
     }
   })
 
+  it('publishes only the commit the check found, should the tag have moved since', () => {
+    const check = release.jobs.check
+    const id = check.steps.find(checksBranch)?.id ?? ''
+    expect(id).not.toBe('')
+    expect(check.outputs?.commit).toBe(`\${{ steps.${id}.outputs.commit }}`)
+    const steps = release.jobs.release?.steps ?? []
+    const compares = steps.findIndex((step) => Object.values(step.env ?? {}).includes('${{ needs.check.outputs.commit }}'))
+    expect(compares).toBeGreaterThan(0)
+    expect(compares).toBeLessThan(steps.findIndex(publishes))
+    expect(steps[compares]?.run).toContain('git fetch --force --tags')
+  })
+
   it("compares the tag's commit with the event's default branch, and says which in its error", () => {
     const step = release.jobs.check?.steps.find(checksBranch) as Step
     const variable = (expression: string): string => {
@@ -245,6 +259,7 @@ describe('the release workflow', () => {
       git(origin, 'tag', 'v1.2.0')
       git(origin, 'switch', '--quiet', 'trunk')
       git(origin, 'merge', '--quiet', '--no-ff', '-m', 'merge feature', 'feature')
+      git(origin, 'tag', 'v1.3.0')
       // What actions/checkout does with fetch-depth: 0.
       const work = join(dir, 'work')
       git(dir, 'init', '--quiet', work)
@@ -254,21 +269,33 @@ describe('the release workflow', () => {
     })
     afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-    const run = (TAG: string, DEFAULT_BRANCH: string): { status: number | null; stdout: string } => {
-      const script = release.jobs.check?.steps.find(checksBranch)?.run ?? ''
-      expect(script).not.toBe('')
-      // GitHub runs a `run:` without `shell:` as `bash -e {0}`.
-      const result = spawnSync('bash', ['-e', '-c', script], {
+    /** Runs a step's script in the clone as GitHub does (`bash -e {0}`): its exit status, output and step outputs. */
+    const script = (
+      step: Step | undefined,
+      variables: Record<string, string>
+    ): { status: number | null; stdout: string; outputs: string } => {
+      expect(step?.run ?? '').not.toBe('')
+      const outputs = join(dir, 'output')
+      writeFileSync(outputs, '')
+      const result = spawnSync('bash', ['-e', '-c', step?.run ?? ''], {
         cwd: join(dir, 'work'),
-        env: { ...env(), TAG, DEFAULT_BRANCH },
+        env: { ...env(), ...variables, GITHUB_OUTPUT: outputs },
         encoding: 'utf8'
       })
-      return { status: result.status, stdout: result.stdout }
+      return { status: result.status, stdout: result.stdout, outputs: readFileSync(outputs, 'utf8') }
     }
+    const run = (TAG: string, DEFAULT_BRANCH: string): ReturnType<typeof script> =>
+      script(release.jobs.check?.steps.find(checksBranch), { TAG, DEFAULT_BRANCH })
 
-    it('passes a tag (annotated or not) of a commit of the default branch, also one merged into it', () => {
-      expect(run('v1.0.0', 'trunk')).toMatchObject({ status: 0, stdout: expect.not.stringContaining('::error::') })
-      expect(run('v1.2.0', 'trunk')).toMatchObject({ status: 0, stdout: expect.not.stringContaining('::error::') })
+    it('passes a tag (annotated or not) of a commit of the default branch, also one merged into it, and outputs that commit', () => {
+      for (const tag of ['v1.0.0', 'v1.2.0']) {
+        const commit = git(join(dir, 'work'), 'rev-parse', `${tag}^{commit}`)
+        expect(run(tag, 'trunk')).toEqual({
+          status: 0,
+          stdout: expect.not.stringContaining('::error::') as unknown,
+          outputs: `commit=${commit}\n`
+        })
+      }
     })
 
     it('fails with one error naming the tag, its commit and the default branch otherwise', () => {
@@ -290,6 +317,18 @@ describe('the release workflow', () => {
         expect([tag, branch, status]).toEqual([tag, branch, 1])
         expect(stdout).toMatch(/^::error::/m)
       }
+    })
+
+    it('the release job stops when the tag was moved after the check', () => {
+      const checked = /^commit=(\w+)$/m.exec(run('v1.3.0', 'trunk').outputs)?.[1] ?? ''
+      expect(checked).toMatch(/^[0-9a-f]{40}$/)
+      const compare = release.jobs.release?.steps.find((step) => step.env?.CHECKED === '${{ needs.check.outputs.commit }}')
+      expect(script(compare, { TAG: 'v1.3.0', CHECKED: checked })).toMatchObject({ status: 0, stdout: '' })
+      git(join(dir, 'origin'), 'tag', '--force', 'v1.3.0', commits.side)
+      const moved = script(compare, { TAG: 'v1.3.0', CHECKED: checked })
+      expect(moved.status).toBe(1)
+      expect(moved.stdout).toMatch(new RegExp(`^::error::The tag v1\\.3\\.0 now points at ${commits.side}, not at ${checked}\\b`))
+      expect(script(compare, { TAG: 'v1.3.0', CHECKED: '' }).status).toBe(1)
     })
   })
 })
