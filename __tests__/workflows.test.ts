@@ -1,9 +1,9 @@
 /**
- * The repository's workflows and Dependabot configuration: least-privilege permissions, current
- * action versions, no expression inside a script, the release workflow's steps (a tag whose commit
- * is not on the default branch is refused before anything is published; its script is run here
- * against a real repository); and scripts/lint-workflows.mjs, which runs actionlint over them and
- * over README's example workflows.
+ * The repository's workflows and Dependabot configuration: least-privilege permissions, actions
+ * pinned by commit SHA at current versions, no expression inside a script, the release workflow's
+ * steps (a tag whose commit is not on the default branch is refused before anything is published;
+ * that script is run here against a real repository); and scripts/lint-workflows.mjs, which runs
+ * actionlint over them and over README's example workflows.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -25,11 +25,13 @@ interface Step {
   'continue-on-error'?: boolean | string
 }
 interface Job {
+  uses?: string
   permissions?: Permissions
   needs?: string | string[]
   if?: string
   outputs?: Record<string, string>
   'continue-on-error'?: boolean | string
+  /** Absent in a job that calls a reusable workflow (`uses:`). */
   steps: Step[]
 }
 interface Workflow {
@@ -39,7 +41,7 @@ interface Workflow {
 }
 
 const workflows = new Map(workflowFiles().map((file) => [file, parse(readFileSync(file, 'utf8')) as Workflow]))
-const steps = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => job.steps)
+const steps = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => job.steps ?? [])
 
 /** The jobs that `name` needs, directly or through other jobs. */
 function needed(jobs: Record<string, Job>, name: string, found = new Set<string>()): Set<string> {
@@ -54,6 +56,25 @@ function needed(jobs: Record<string, Job>, name: string, found = new Set<string>
 
 /** An `if:` that lets a job or step run although what it depends on failed. */
 const STATUS_OVERRIDE = /\b(always|failure|cancelled)\s*\(/
+
+/**
+ * Every `uses:` line of the workflow files as written: the version comment that follows a pinned
+ * SHA is a YAML comment, which the parser drops.
+ */
+const usesLines = [...workflows.keys()].flatMap((file) =>
+  readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .flatMap((text, index) => {
+      const value = /^\s*(?:-\s+)?uses:\s*(.*)$/.exec(text)?.[1]
+      return value === undefined ? [] : [{ where: `${file}:${index + 1}`, value }]
+    })
+)
+
+/** A third-party action (or reusable workflow) pinned by full commit SHA, its release in a comment. */
+const PINNED =
+  /^(?<action>[A-Za-z0-9](?:-?[A-Za-z0-9])*\/[\w.-]+(?:\/[^\s@#]+)*)@(?<sha>[0-9a-f]{40}) # (?<version>v(?<major>\d+)\.\d+\.\d+)$/
+/** An action of this repository. */
+const LOCAL = /^\.\/\S*(?: #.*)?$/
 
 /** The oldest major version of each action the workflows may use (late 2026). */
 const CURRENT_MAJOR: Record<string, number> = {
@@ -96,22 +117,37 @@ describe('workflows', () => {
     ])
   })
 
-  it('use each action at one version, a current major version', () => {
-    const versions = new Map<string, Set<string>>()
-    for (const workflow of workflows.values()) {
-      for (const { uses } of steps(workflow)) {
-        if (uses === undefined || uses.startsWith('./')) continue
-        const [action = '', ref = ''] = uses.split('@')
-        versions.set(action, (versions.get(action) ?? new Set()).add(ref))
-      }
+  it('pin every third-party action by full commit SHA, with its release (vX.Y.Z) in a comment on the line', () => {
+    // A tag can be moved to other code by whoever controls the action's repository; a commit SHA
+    // cannot. Dependabot (github-actions) updates the SHA and the comment together.
+    expect(usesLines.length).toBeGreaterThan(0)
+    for (const { where, value } of usesLines) {
+      expect([where, value, PINNED.test(value) || LOCAL.test(value)]).toEqual([where, value, true])
     }
-    expect([...versions.keys()].sort()).toEqual(Object.keys(CURRENT_MAJOR).sort())
-    for (const [action, refs] of versions) {
-      expect([action, refs.size]).toEqual([action, 1])
-      const major = Number(/^v(\d+)$/.exec([...refs][0] ?? '')?.[1])
-      expect([action, major]).toEqual([action, expect.any(Number)])
-      expect(major).toBeGreaterThanOrEqual(CURRENT_MAJOR[action] ?? Infinity)
+    // Every `uses:` the parser sees was found as a line of its own above, and reads the same.
+    const parsed = [...workflows.values()].flatMap((workflow) => [
+      ...Object.values(workflow.jobs).flatMap((job) => (job.uses === undefined ? [] : [job.uses])),
+      ...steps(workflow).flatMap((step) => (step.uses === undefined ? [] : [step.uses]))
+    ])
+    expect(parsed.sort()).toEqual(usesLines.map(({ value }) => value.replace(/\s+#.*$/, '')).sort())
+  })
+
+  it('use each action at one commit and release, a current major version; the actions of one repository at one commit', () => {
+    const pins = new Map<string, Set<string>>()
+    const commits = new Map<string, Set<string>>()
+    for (const { value } of usesLines) {
+      const pin = PINNED.exec(value)?.groups
+      if (pin === undefined) continue
+      const { action = '', sha = '', version = '', major = '' } = pin
+      pins.set(action, (pins.get(action) ?? new Set()).add(`${sha} # ${version}`))
+      const repository = action.split('/').slice(0, 2).join('/')
+      commits.set(repository, (commits.get(repository) ?? new Set()).add(sha))
+      expect(Number(major)).toBeGreaterThanOrEqual(CURRENT_MAJOR[action] ?? Infinity)
     }
+    expect([...pins.keys()].sort()).toEqual(Object.keys(CURRENT_MAJOR).sort())
+    for (const [action, versions] of pins) expect([action, versions.size]).toEqual([action, 1])
+    // CodeQL's init and analyze must come from one release.
+    for (const [repository, shas] of commits) expect([repository, shas.size]).toEqual([repository, 1])
   })
 
   it('pass expressions to scripts through env:, never inside run: (script injection)', () => {
@@ -338,6 +374,7 @@ describe('.github/dependabot.yml', () => {
     'package-ecosystem': string
     directory: string
     groups?: Record<string, { patterns: string[] }>
+    ignore?: unknown[]
   }
   const config = parse(readFileSync('.github/dependabot.yml', 'utf8')) as { version: number; updates: Update[] }
 
@@ -348,6 +385,12 @@ describe('.github/dependabot.yml', () => {
       expect(update.directory).toBe('/')
       expect(Object.values(update.groups ?? {}).some((group) => group.patterns.includes('*'))).toBe(true)
     }
+  })
+
+  it('keeps every pinned action current: nothing of github-actions is ignored', () => {
+    const actions = config.updates.find((update) => update['package-ecosystem'] === 'github-actions')
+    expect(actions).toMatchObject({ directory: '/' })
+    expect(actions?.ignore).toBeUndefined()
   })
 })
 
