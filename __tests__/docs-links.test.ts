@@ -1,11 +1,12 @@
 /**
  * Every relative link and `#anchor` of README.md and docs/*.md leads somewhere: the file exists,
  * and the anchor is the GitHub anchor of one of its headings. Every docs/ page is linked from the
- * README.
+ * README, and the links to this repository's files that the CLI prints exist too.
  */
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import { brokenLinks, headingAnchors, links, type Tree } from '../__fixtures__/markdown.js'
+import { HELP } from '../src/cli-main.js'
 import { documentationFiles } from '../scripts/lint-workflows.mjs'
 
 const repository: Tree = { exists: (path) => existsSync(path), read: (path) => readFileSync(path, 'utf8') }
@@ -98,5 +99,11 @@ describe('the documentation', () => {
   it('has a README link to every page of docs/', () => {
     const linked = new Set(links(readFileSync('README.md', 'utf8')).map((link) => link.target.split('#')[0]))
     expect(files.filter((file) => file.startsWith('docs/') && !linked.has(file))).toEqual([])
+  })
+
+  it("the CLI's --help links to a page of this repository that exists", () => {
+    const urls = [...HELP.matchAll(/https:\/\/github\.com\/layerci\/layerci-action\/blob\/main\/(\S+)/g)].map((match) => match[1] ?? '')
+    expect(urls).toEqual(['docs/cli.md'])
+    for (const path of urls) expect(existsSync(path)).toBe(true)
   })
 })

@@ -160,5 +160,7 @@ describe('npm pack, then npm install -g of the tarball', () => {
     expect(help.status).toBe(0)
     expect(help.stdout).toMatch(/^Usage: layerci-run/)
     expect(help.stdout).toContain('LAYERCI_TOKEN')
+    expect(help.stdout).toContain('LAYERCI_API_URL')
+    expect(help.stdout).toContain(`https://github.com/layerci/layerci-action/blob/main/docs/cli.md`)
   })
 })

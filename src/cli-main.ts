@@ -59,6 +59,7 @@ Exit codes:
   130  interrupted (the LayerCI job keeps running: the API has no cancel endpoint)
 
 Set LAYERCI_DEBUG=1 for one log line a request.
+Documentation: https://github.com/layerci/layerci-action/blob/main/docs/cli.md
 `
 
 export interface CliIo {
