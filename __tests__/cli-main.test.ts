@@ -575,3 +575,51 @@ describe('runCli: the key and the server', () => {
     )
   })
 })
+
+describe('the API URL from LAYERCI_API_URL', () => {
+  const BASE = ['--repository', 'r', '--ref', 'abc1234', '--branch', 'main', '--no-wait']
+
+  it('--help says so', () => {
+    expect(HELP).toContain('--api-url URL          API base URL (default: LAYERCI_API_URL, else https://layerci.com)')
+  })
+
+  it('is where the requests go when --api-url is not given', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const plain = io({ LAYERCI_TOKEN: fake.token, LAYERCI_API_URL: fake.url }, false)
+    expect(await runCli(BASE, plain)).toBe(0)
+    expect(plain.out).toEqual(['1\n'])
+    expect(fake.requests.map((r) => r.endpoint)).toContain('create')
+  })
+
+  it('--api-url wins over it, even when the variable is empty or not a URL', async () => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    for (const value of ['', 'not a url', 'http://127.0.0.1:1']) {
+      const plain = io({ LAYERCI_TOKEN: fake.token, LAYERCI_API_URL: value }, false)
+      expect([value, await runCli([...BASE, '--api-url', fake.url], plain)]).toEqual([value, 0])
+    }
+    expect(fake.requests.filter((r) => r.endpoint === 'create')).toHaveLength(3)
+  })
+
+  it.each(['', '  '])('set to %j, is refused like an empty flag, naming the variable: exit 2, no request', async (value) => {
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const plain = io({ LAYERCI_TOKEN: fake.token, LAYERCI_API_URL: value }, false)
+    expect(await runCli(BASE, plain)).toBe(2)
+    expect(plain.err.join('')).toBe(
+      "layerci-run: error: LAYERCI_API_URL is set but empty (an unset variable?): give it the API's base URL, or unset it for the default, https://layerci.com.\n"
+    )
+    expect(fake.requests).toEqual([])
+  })
+
+  it('messages about a URL from the variable name the variable, not --api-url', async () => {
+    const bad = io({ LAYERCI_TOKEN: 'k3y-value', LAYERCI_API_URL: 'layerci.example' }, false)
+    expect(await runCli(BASE, bad)).toBe(2)
+    expect(bad.err.join('')).toMatch(/^layerci-run: error: LAYERCI_API_URL "layerci\.example" is not a URL/)
+    const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
+    const url = fake.url
+    await fake.stop()
+    const down = io({ LAYERCI_TOKEN: 'k3y-value', LAYERCI_API_URL: url }, false)
+    expect(await runCli([...BASE, '--api-flavor', 'layerci'], down)).toBe(3)
+    expect(down.err.join('')).toMatch(/the connection was refused\. Check LAYERCI_API_URL, or run again when the service is back\./)
+    expect(down.err.join('')).not.toContain('--api-url')
+  })
+})

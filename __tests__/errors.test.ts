@@ -1,9 +1,9 @@
-/** Every way a run ends other than success, with the exit code the CLI uses (README, "Exit codes"). */
+/** Every way a run ends other than success, with the exit code the CLI uses (docs/cli.md, "Exit codes"). */
 import { describe, expect, it } from '@jest/globals'
 import { ApiError, DeadlineError, ExitCode, InputError, JobFailedError, LayerError, messageOf, WaitTimeoutError } from '../src/errors.js'
 
 describe('errors', () => {
-  it('the exit codes the README documents', () => {
+  it('the exit codes docs/cli.md documents', () => {
     expect(ExitCode).toEqual({ ok: 0, jobFailed: 1, usage: 2, api: 3, timeout: 4, interrupted: 130 })
   })
 

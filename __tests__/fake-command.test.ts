@@ -93,7 +93,7 @@ describe('fake LayerCI command', () => {
     })
   })
 
-  it('serves: prints LAYERCI_URL and LAYERCI_TOKEN, creates jobs with the given outcome', async () => {
+  it('serves: prints LAYERCI_API_URL and LAYERCI_TOKEN (what layerci-run reads), creates jobs with the given outcome', async () => {
     const terminal = io()
     const result = await main(
       ['--dialect', 'layerci', '--outcome', 'FAILURE', '--duration', '0', '--repository', 'web', '--owner', 'octo'],
@@ -101,7 +101,7 @@ describe('fake LayerCI command', () => {
     )
     if (result.code !== undefined) throw new Error(`exit ${result.code}: ${terminal.err}`)
     running.push(result.fake)
-    expect(terminal.out).toBe(`LAYERCI_URL=${result.fake.url}\nLAYERCI_TOKEN=${result.fake.token}\n`)
+    expect(terminal.out).toBe(`LAYERCI_API_URL=${result.fake.url}\nLAYERCI_TOKEN=${result.fake.token}\n`)
     const created = await fetch(`${result.fake.url}/api/v1/run/web?layertoken=${result.fake.token}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
+import { documentationFiles } from '../scripts/lint-workflows.mjs'
 
 interface PackageJson {
   name: string
@@ -31,7 +32,6 @@ interface PackResult {
 }
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as PackageJson
-const readme = readFileSync('README.md', 'utf8')
 
 /** What the package is made of: the bundles, action.yml, the readme and the licenses. */
 const PACKED = [
@@ -79,21 +79,24 @@ describe('package.json', () => {
     expect(pkg.engines).toEqual({ node: '>=20' })
   })
 
-  it("names the repository README's examples use, everywhere", () => {
-    const slug = /`([\w.-]+\/[\w.-]+)` stands for this repository's `owner\/name`/.exec(readme)?.[1]
+  it('names its repository, layerci/layerci-action, everywhere: README, docs/ and their examples', () => {
+    const slug = /^git\+https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\.git$/.exec(pkg.repository.url)?.[1]
     expect(slug).toBe('layerci/layerci-action')
-    expect(pkg.repository).toEqual({ type: 'git', url: `git+https://github.com/${slug ?? ''}.git` })
+    expect(pkg.repository.type).toBe('git')
     expect(pkg.homepage).toBe(`https://github.com/${slug ?? ''}#readme`)
     expect(pkg.bugs).toEqual({ url: `https://github.com/${slug ?? ''}/issues` })
     expect(pkg.keywords).toEqual(expect.arrayContaining(['layerci', 'github-actions', 'cli']))
-    // In README's code blocks, every repository named in a `uses:` or a GitHub URL is this one.
-    const code = readme
-      .split(/^```.*$/m)
-      .filter((_, index) => index % 2 === 1)
+    // In the code blocks of README.md and docs/*.md, every repository named in a `uses:` or a GitHub URL is this one.
+    const code = documentationFiles()
+      .map((file) => readFileSync(file, 'utf8'))
+      .flatMap((markdown) => markdown.split(/^```.*$/m).filter((_, index) => index % 2 === 1))
       .join('\n')
     const named = [...code.matchAll(/github\.com\/([\w.-]+\/[\w.-]+)|uses: ([\w.-]+\/[\w.-]+)@/g)].map((match) => match[1] ?? match[2])
     expect(named.length).toBeGreaterThanOrEqual(5)
     expect(new Set(named)).toEqual(new Set([slug]))
+    // No page asks the reader to substitute a name of their own.
+    for (const file of documentationFiles())
+      expect([file, readFileSync(file, 'utf8')]).not.toEqual([file, expect.stringMatching(/stands for/)])
   })
 
   it('holds the only copy of the version: src/version.ts has no version literal', () => {
@@ -157,5 +160,7 @@ describe('npm pack, then npm install -g of the tarball', () => {
     expect(help.status).toBe(0)
     expect(help.stdout).toMatch(/^Usage: layerci-run/)
     expect(help.stdout).toContain('LAYERCI_TOKEN')
+    expect(help.stdout).toContain('LAYERCI_API_URL')
+    expect(help.stdout).toContain(`https://github.com/layerci/layerci-action/blob/main/docs/cli.md`)
   })
 })

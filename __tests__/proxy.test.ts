@@ -1,5 +1,5 @@
 /**
- * README's "Proxy": the built command sends its requests through the proxy of http_proxy or
+ * docs/setup.md, "Proxy": the built command sends its requests through the proxy of http_proxy or
  * HTTP_PROXY (lower case first) and not for NO_PROXY hosts. The proxy here is a CONNECT proxy
  * that forwards every tunnel to the fake LayerCI, whatever host the tunnel names.
  */

@@ -1,7 +1,12 @@
-/** README's inputs and outputs tables must say what action.yml says. */
+/**
+ * README's inputs and outputs tables say what action.yml says; README stays a short front door;
+ * the pages of docs/ say what the code and the package do.
+ */
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import { HELP } from '../src/cli-main.js'
+import { repositorySources } from '../scripts/lint-workflows.mjs'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
@@ -68,14 +73,43 @@ describe('README matches action.yml', () => {
   })
 })
 
-/** The text of README's section `heading`, up to the next `## ` heading. */
-function section(heading: string): string {
-  const text = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0]
-  if (text === undefined) throw new Error(`README has no "## ${heading}" section`)
+/** The text of a markdown file's section `heading` (`## ` or `# `), up to the next `## ` heading. */
+function section(heading: string, file = 'README.md'): string {
+  const text = `\n${readFileSync(file, 'utf8')}`.split(new RegExp(`\n#{1,2} ${heading.replace(/[()]/g, '\\$&')}\n`))[1]?.split('\n## ')[0]
+  if (text === undefined) throw new Error(`${file} has no "## ${heading}" section`)
   return text
 }
 
-describe('README matches the code and the package', () => {
+describe('README is the front door', () => {
+  it('is short: under 200 lines and 12 KB', () => {
+    expect(readme.split('\n').length).toBeLessThan(200)
+    expect(Buffer.byteLength(readme)).toBeLessThan(12 * 1024)
+  })
+
+  it('shows a complete workflow with the canonical `uses:` on its first screen', () => {
+    const first = readme.split('\n').findIndex((line) => line.includes('uses: '))
+    expect(first).toBeGreaterThan(0)
+    expect(first).toBeLessThan(30)
+    expect(readme.split('\n')[first]?.trim()).toBe('- uses: layerci/layerci-action@v1')
+    expect(readme.split('\n').slice(0, first).join('\n')).toMatch(/^jobs:$/m)
+  })
+
+  it("says how to set up the key: a LAYERCI_TOKEN secret, with GitHub's page on secrets", () => {
+    const setup = section('Set up the API key')
+    expect(setup).toContain('secret named `LAYERCI_TOKEN`')
+    expect(setup).toContain(
+      'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions'
+    )
+  })
+
+  it('says that every run creates a job, and how to avoid a duplicate', () => {
+    const when = section('When to use it, and avoiding a duplicate job')
+    expect(when).toContain('**Every run of the action creates a LayerCI job**')
+    expect(when).toContain("require LayerCI's own status check")
+  })
+})
+
+describe('the documentation matches the code and the package', () => {
   it('"Defaults from the event" names every event src/event.ts treats apart', () => {
     const source = readFileSync('src/event.ts', 'utf8')
     const events = new Set([...source.matchAll(/'((?:pull_request|merge_group|release)[a-z_]*)'/g)].map((match) => match[1]))
@@ -87,7 +121,7 @@ describe('README matches the code and the package', () => {
       'pull_request_target',
       'release'
     ])
-    const table = section('Defaults from the event')
+    const table = section('Defaults from the event', 'docs/inputs-and-defaults.md')
     for (const event of [...events, 'push', 'workflow_dispatch', 'schedule']) expect(table).toContain(`\`${event}\``)
   })
 
@@ -95,7 +129,7 @@ describe('README matches the code and the package', () => {
     const source = readFileSync('node_modules/@actions/http-client/lib/proxy.js', 'utf8')
     const read = new Set([...source.matchAll(/process\.env\['(\w+)'\]/g)].map((match) => match[1] ?? ''))
     expect([...read].sort()).toEqual(['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'])
-    const proxy = section('Proxy')
+    const proxy = section('Proxy', 'docs/setup.md')
     for (const name of read) expect(proxy).toContain(`\`${name}\``)
     const named = new Set([...proxy.matchAll(/`(\w+_PROXY|\w+_proxy)`/g)].map((match) => match[1]))
     expect([...named].filter((name) => name !== undefined && !read.has(name))).toEqual(['ALL_PROXY'])
@@ -103,7 +137,7 @@ describe('README matches the code and the package', () => {
   })
 
   it('"Requirements" says the Node versions of package.json engines and action.yml', () => {
-    const requirements = section('Requirements')
+    const requirements = section('Requirements', 'docs/setup.md')
     const engines = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node
     expect(engines).toMatch(/^>=\d+$/)
     expect(requirements).toContain(`Node.js ${engines.slice(2)} or later`)
@@ -111,15 +145,15 @@ describe('README matches the code and the package', () => {
   })
 
   it('"Permissions" says the action needs none, and every example workflow says so', () => {
-    expect(section('Permissions')).toContain('The action needs no `GITHUB_TOKEN` permissions')
-    const examples = section('Usage').split('```yaml\n').slice(1)
-    const workflows = examples.filter((block) => /^on:/m.test(block.split('```')[0] ?? ''))
-    expect(workflows.length).toBeGreaterThanOrEqual(2)
-    for (const workflow of workflows) expect(workflow.split('```')[0]).toMatch(/^permissions: \{\}/m)
+    expect(section('Permissions', 'docs/setup.md')).toContain('The action needs no `GITHUB_TOKEN` permissions')
+    const { examples } = repositorySources()
+    expect(examples.filter((example) => example.file === 'README.md').length).toBeGreaterThanOrEqual(2)
+    for (const example of examples)
+      expect([example.file, example.line, /^permissions: \{\}/m.test(example.text)]).toEqual([example.file, example.line, true])
   })
 
   it('"Releases" says what a maintainer runs, and the workflow that does the rest exists', () => {
-    const releases = section('Releases')
+    const releases = section('Releases', 'docs/development.md')
     for (const command of [
       'npm version X.Y.Z --no-git-tag-version',
       'npm run bundle',
@@ -130,5 +164,16 @@ describe('README matches the code and the package', () => {
     }
     expect(releases).toContain('`.github/workflows/release.yml`')
     expect(readFileSync('.github/workflows/release.yml', 'utf8')).toContain('scripts/changelog-entry.mjs')
+  })
+
+  it('the CLI reference lists every flag of --help, and the variables the CLI reads', () => {
+    const cli = readFileSync('docs/cli.md', 'utf8')
+    const flags = new Set([...HELP.matchAll(/^ {2}(--[\w-]+)/gm)].map((match) => match[1] ?? ''))
+    expect(flags.size).toBeGreaterThanOrEqual(16)
+    for (const flag of flags) expect([flag, cli.includes(`\`${flag}`)]).toEqual([flag, true])
+    for (const variable of ['LAYERCI_TOKEN', 'LAYERCI_API_URL', 'LAYERCI_DEBUG']) {
+      expect(HELP).toContain(variable)
+      expect(cli).toContain(`\`${variable}\``)
+    }
   })
 })

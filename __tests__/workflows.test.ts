@@ -3,7 +3,7 @@
  * pinned by commit SHA at current versions, no expression inside a script, the release workflow's
  * steps (a tag whose commit is not on the default branch is refused before anything is published;
  * that script is run here against a real repository); and scripts/lint-workflows.mjs, which runs
- * actionlint over them and over README's example workflows.
+ * actionlint over them and over the example workflows of README.md and docs/*.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { lintSources, markdownWorkflows, repositorySources, workflowFiles } from '../scripts/lint-workflows.mjs'
+import { documentationFiles, lintSources, markdownWorkflows, repositorySources, workflowFiles } from '../scripts/lint-workflows.mjs'
 
 type Permissions = Record<string, string> | string
 interface Step {
@@ -440,15 +440,24 @@ describe('scripts/lint-workflows.mjs', () => {
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(['bad.yml', 'bad.yml', 'untrusted.yml'])
   })
 
-  it("lints README's example workflows: it finds them", () => {
-    const { readme } = repositorySources()
-    expect(readme.length).toBeGreaterThanOrEqual(2)
-    for (const example of readme) expect(example).toMatchObject({ file: 'README.md', text: expect.stringMatching(/^on:/m) as unknown })
+  it('reads README.md and every docs/*.md, README first', () => {
+    const files = documentationFiles()
+    expect(files[0]).toBe('README.md')
+    expect(files.length).toBeGreaterThanOrEqual(5)
+    for (const file of files.slice(1)) expect(file).toMatch(/^docs\/[\w.-]+\.md$/)
+  })
+
+  it('lints the example workflows of README.md and of docs/: it finds them', () => {
+    const { examples } = repositorySources()
+    const files = examples.map((example) => example.file)
+    expect(files.filter((file) => file === 'README.md').length).toBeGreaterThanOrEqual(2)
+    expect(files.filter((file) => file.startsWith('docs/')).length).toBeGreaterThanOrEqual(1)
+    for (const example of examples) expect(example.text).toMatch(/^on:/m)
   })
 })
 
 describe('npm run lint', () => {
-  it('runs actionlint over the workflows and README', () => {
+  it("runs actionlint over the workflows and the documentation's examples", () => {
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts
     expect(scripts.lint).toContain('node scripts/lint-workflows.mjs')
   })

@@ -1,7 +1,7 @@
 /**
  * The fake LayerCI as a module (tests, demo, benchmark) and as a command, for a workflow step or
- * a shell: `node dist/fake/index.js --help`. It prints `LAYERCI_URL=...` and `LAYERCI_TOKEN=...`
- * and serves until stopped. Importing it starts nothing.
+ * a shell: `node dist/fake/index.js --help`. It prints `LAYERCI_API_URL=...` and `LAYERCI_TOKEN=...`,
+ * the two variables `layerci-run` reads, and serves until stopped. Importing it starts nothing.
  */
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -12,7 +12,8 @@ export * from './server.js'
 export const USAGE = `Usage: node dist/fake/index.js [options]
 
 Serves a fake LayerCI API on 127.0.0.1 until SIGINT or SIGTERM, and prints
-LAYERCI_URL=... and LAYERCI_TOKEN=... lines (append them to $GITHUB_ENV).
+LAYERCI_API_URL=... and LAYERCI_TOKEN=... lines: the environment layerci-run
+reads (export them, or append them to $GITHUB_ENV in a workflow).
 Each job created through it goes NEW, RUNNING, then --outcome after --duration.
 
 Options:
@@ -128,7 +129,7 @@ export async function main(argv: string[], io: FakeIo): Promise<FakeMainResult> 
     io.stderr.write(`fake LayerCI: error: cannot listen on 127.0.0.1:${options.port} (${reason})\n`)
     return { code: 1 }
   }
-  io.stdout.write(`LAYERCI_URL=${fake.url}\nLAYERCI_TOKEN=${fake.token}\n`)
+  io.stdout.write(`LAYERCI_API_URL=${fake.url}\nLAYERCI_TOKEN=${fake.token}\n`)
   return { code: undefined, fake }
 }
 

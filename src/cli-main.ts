@@ -13,7 +13,7 @@ import { safeLog, type Log } from './log.js'
 import { makeRedactor } from './redact.js'
 import { jobReport, RunState } from './report.js'
 import { checkRunnerFiles } from './runner-files.js'
-import { parseSettings, type RawInputs, type Vocabulary } from './settings.js'
+import { DEFAULT_API_URL, parseSettings, type RawInputs, type Vocabulary } from './settings.js'
 import { makeSafeText } from './text.js'
 import { HttpClientTransport, type Transport } from './transport.js'
 import { VERSION } from './version.js'
@@ -23,7 +23,8 @@ export const HELP = `Usage: layerci-run [options]
 Creates a LayerCI CI job, waits for exactly that job to finish, and exits with its result.
 
 The API key is read from the LAYERCI_TOKEN environment variable, never from a flag
-(flags show in process lists).
+(flags show in process lists). The API URL is read from --api-url, else from the
+LAYERCI_API_URL environment variable.
 
 Options:
   --repository NAME      owner/name or name (default: GITHUB_REPOSITORY, CI_PROJECT_PATH,
@@ -38,7 +39,7 @@ Options:
                          SUCCEEDED,RUNNER_CANCELLED
   --timeout DURATION     bound on the whole run: 90, 90s, 15m, 1h30m (default 60m)
   --poll-interval DUR    time between polls, at least 1s (default 10s)
-  --api-url URL          API base URL (default https://layerci.com)
+  --api-url URL          API base URL (default: LAYERCI_API_URL, else https://layerci.com)
   --api-flavor FLAVOR    auto, layerci or webappio (default auto)
   --extra TEXT           sent as POST extra (API_EXTRA inside the run)
   --json                 print the final job object as one JSON line on stdout (without
@@ -58,6 +59,7 @@ Exit codes:
   130  interrupted (the LayerCI job keeps running: the API has no cancel endpoint)
 
 Set LAYERCI_DEBUG=1 for one log line a request.
+Documentation: https://github.com/layerci/layerci-action/blob/main/docs/cli.md
 `
 
 export interface CliIo {
@@ -153,6 +155,16 @@ export function usageError(argv: readonly string[], message: string): string {
   return first
 }
 
+/** The environment variable the API URL is read from when --api-url is not given. */
+const API_URL_VARIABLE = 'LAYERCI_API_URL'
+
+/** With the API URL from LAYERCI_API_URL, messages about it name the variable, not the flag. */
+const ENV_API_URL_WORDS: Vocabulary = {
+  name: (input) => (input === 'api-url' ? API_URL_VARIABLE : CLI_WORDS.name(input)),
+  subject: (input) => ENV_API_URL_WORDS.name(input),
+  setting: (input, value) => (input === 'api-url' ? `${API_URL_VARIABLE}=${value}` : CLI_WORDS.setting(input, value))
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // The output path exists before anything is printed: a usage error quotes the arguments.
   const token = io.env.LAYERCI_TOKEN ?? ''
@@ -212,6 +224,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         )
       }
     }
+    // The flag wins; the variable, like a flag, is refused when empty rather than read as "the default".
+    const envApiUrl = flags['api-url'] === undefined ? io.env[API_URL_VARIABLE] : undefined
+    if (envApiUrl !== undefined && envApiUrl.trim() === '') {
+      throw new InputError(
+        `${API_URL_VARIABLE} is set but empty (an unset variable?): give it the API's base URL, or unset it for the default, ${DEFAULT_API_URL}.`
+      )
+    }
+    const words = envApiUrl === undefined ? CLI_WORDS : ENV_API_URL_WORDS
     if (io.env.GITHUB_ACTIONS === 'true') checkRunnerFiles(io.env, { outputs: false })
     const raw: RawInputs = {
       token,
@@ -225,13 +245,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'succeed-on': flags['succeed-on'] ?? '',
       timeout: flags.timeout ?? '',
       'poll-interval': flags['poll-interval'] ?? '',
-      'api-url': flags['api-url'] ?? '',
+      'api-url': flags['api-url'] ?? envApiUrl ?? '',
       'api-flavor': flags['api-flavor'] ?? '',
       extra: flags.extra ?? ''
     }
     if (raw.repository === '')
       throw new InputError('--repository is required (owner/name or name) outside GitHub Actions, GitLab CI and CircleCI.')
-    const settings = parseSettings(raw, () => cliDefaults(io.env, gitIn(io.cwd)), CLI_WORDS)
+    const settings = parseSettings(raw, () => cliDefaults(io.env, gitIn(io.cwd)), words)
     for (const note of settings.notes) log[note.level](note.text)
     const verdict = await runEngine({
       settings,
@@ -239,7 +259,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       clock,
       transport: io.transport ?? new HttpClientTransport(`layerci-run/${VERSION}`),
       state,
-      words: CLI_WORDS,
+      words,
       onUpdate: () => undefined
     })
     plain.close()

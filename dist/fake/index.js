@@ -407,8 +407,8 @@ class FakeLayerCi {
 ;// CONCATENATED MODULE: ./fake/index.ts
 /**
  * The fake LayerCI as a module (tests, demo, benchmark) and as a command, for a workflow step or
- * a shell: `node dist/fake/index.js --help`. It prints `LAYERCI_URL=...` and `LAYERCI_TOKEN=...`
- * and serves until stopped. Importing it starts nothing.
+ * a shell: `node dist/fake/index.js --help`. It prints `LAYERCI_API_URL=...` and `LAYERCI_TOKEN=...`,
+ * the two variables `layerci-run` reads, and serves until stopped. Importing it starts nothing.
  */
 
 
@@ -417,7 +417,8 @@ class FakeLayerCi {
 const USAGE = `Usage: node dist/fake/index.js [options]
 
 Serves a fake LayerCI API on 127.0.0.1 until SIGINT or SIGTERM, and prints
-LAYERCI_URL=... and LAYERCI_TOKEN=... lines (append them to $GITHUB_ENV).
+LAYERCI_API_URL=... and LAYERCI_TOKEN=... lines: the environment layerci-run
+reads (export them, or append them to $GITHUB_ENV in a workflow).
 Each job created through it goes NEW, RUNNING, then --outcome after --duration.
 
 Options:
@@ -517,7 +518,7 @@ async function main(argv, io) {
         io.stderr.write(`fake LayerCI: error: cannot listen on 127.0.0.1:${options.port} (${reason})\n`);
         return { code: 1 };
     }
-    io.stdout.write(`LAYERCI_URL=${fake.url}\nLAYERCI_TOKEN=${fake.token}\n`);
+    io.stdout.write(`LAYERCI_API_URL=${fake.url}\nLAYERCI_TOKEN=${fake.token}\n`);
     return { code: undefined, fake };
 }
 if (process.argv[1] && import.meta.url === (0,external_node_url_namespaceObject.pathToFileURL)(process.argv[1]).href) {
