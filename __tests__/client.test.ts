@@ -863,6 +863,40 @@ describe('LayerCiClient: labels of the log lines', () => {
   })
 })
 
+describe('LayerCiClient: a side request within its own limit', () => {
+  const UUID = '0f0e0d0c-0b0a-4908-8706-050403020100'
+
+  it("stops after its tries, naming the last problem, with the run's hour still left", async () => {
+    const { client, clock, transport } = setup([json(503, {}), json(503, {}), ok(1)], { flavor: 'webappio', deadlineMs: 3_600_000 })
+    const start = clock.now()
+    await expect(client.runners(UUID, { attempts: 2, until: start + 15_000 })).rejects.toThrow(new ApiError('HTTP 503, 2 tries'))
+    expect(transport.requests).toHaveLength(2)
+    expect(clock.now() - start).toBeLessThan(2000)
+  })
+
+  it("bounds each request by its own limit, not by the run's deadline", async () => {
+    const timedOut = (request: { timeoutMs: number }) => {
+      clock.time += request.timeoutMs
+      return new NetworkError('the request timed out', 'ETIMEDOUT', true)
+    }
+    const clock = new FakeClock()
+    const { client, transport } = setup([timedOut, timedOut, timedOut], { flavor: 'webappio', deadlineMs: 3_600_000, clock })
+    const start = clock.now()
+    const error = await client.runners(UUID, { attempts: 2, until: start + 15_000 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({ lastProblem: 'Runners: the request timed out' })
+    expect(transport.requests[0]?.timeoutMs).toBe(15_000)
+    // Never past the limit, whatever the run's deadline.
+    expect(clock.now() - start).toBeLessThanOrEqual(15_000)
+  })
+
+  it('a single try: one request, and its problem', async () => {
+    const { client, transport } = setup([json(502, {}), ok(1)], { flavor: 'webappio' })
+    await expect(client.runners(UUID, { attempts: 1, until: Date.UTC(2027, 0, 1) })).rejects.toThrow(new ApiError('HTTP 502, 1 try'))
+    expect(transport.requests).toHaveLength(1)
+  })
+})
+
 /** A clock whose sleeps of 2 ms or more end a millisecond early, as timers may against the wall clock. */
 class EarlyClock extends FakeClock {
   override async sleep(ms: number): Promise<void> {

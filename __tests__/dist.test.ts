@@ -4,7 +4,7 @@
  * and an event payload.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -253,6 +253,63 @@ describe('dist/index.js as a runner runs it', () => {
       '::warning::"poll-interval" (1m00s) is not shorter than "timeout" (3s): the job is polled once more just before the timeout, however long the interval.'
     )
   })
+
+  /** A module node preloads: Date.now() steps by `stepMs` once `afterMs` have passed, as NTP or a resumed VM steps a system clock. */
+  function steppedClock(stepMs: number, afterMs: number): string[] {
+    const file = join(mkdtempSync(join(tmpdir(), 'layerci-clock-')), 'step.mjs')
+    writeFileSync(
+      file,
+      `const real = Date.now.bind(Date)\nconst start = real()\nDate.now = () => { const t = real(); return t - start >= ${afterMs} ? t + ${stepMs} : t }\n`
+    )
+    return ['--import', file]
+  }
+
+  it.each([
+    ['+2 h', 2 * 3600_000],
+    ['-1 h', -3600_000]
+  ])(
+    'a system clock step of %s during the wait changes nothing: the job is reported when it ends',
+    async (_, stepMs) => {
+      const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('SUCCEEDED', 4500) } } })
+      const result = await runner(
+        { token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '10s' },
+        { nodeArgs: steppedClock(stepMs, 2500) }
+      )
+      expect([result.code, result.outputs['calculated-status']]).toEqual([0, 'SUCCEEDED'])
+      expect(result.stdout).not.toContain('Timed out')
+      expect(result.ended - result.started).toBeLessThan(7000)
+    },
+    20_000
+  )
+
+  it('a system clock stepped back an hour: a job that never ends still times out at the timeout, not an hour later', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    const result = await runner(
+      { token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '4s' },
+      { nodeArgs: steppedClock(-3600_000, 1500) }
+    )
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/::error title=LayerCI::Timed out after 4s waiting for LayerCI job 1/)
+    expect(result.ended - result.started).toBeLessThan(6000)
+  }, 20_000)
+
+  it('writes each output once per change of state, and the job object once: GITHUB_OUTPUT stays small however long the wait', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    // A status set by hand: the job object's status_change_time changes at every read.
+    fake.beforeAnswer = () => {
+      if (fake.jobs(REPO).length > 0 && fake.count('latest') === 2) fake.setStatus(REPO, 1, 'RUNNING')
+    }
+    const done = setTimeout(() => fake.setStatus(REPO, 1, 'SUCCEEDED'), 6000)
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '30s' })
+    clearTimeout(done)
+    expect(result.code).toBe(0)
+    const writes = (name: string): number => result.outputFile.split('\n').filter((line) => line.startsWith(`${name}<<`)).length
+    expect(writes('job')).toBe(1)
+    expect(writes('job-id')).toBe(1)
+    // NEW (the create), RUNNING, SUCCEEDED.
+    expect(writes('calculated-status')).toBe(3)
+    expect(result.outputFile.length).toBeLessThan(4096)
+  }, 20_000)
 
   describe('a hostile server', () => {
     const KEY = `Tok&'"\\!<e>~x9`

@@ -362,6 +362,45 @@ describe('engine: webappio flavor', () => {
   })
 })
 
+describe('engine: the runners, a side request once the result is known', () => {
+  const webappio = (runners?: FakeOptions['repos']) =>
+    startFake({ dialect: 'webappio', repos: runners ?? { [REPO]: { owner: 'fake-owner', schedule: MANUAL } } })
+
+  it('a runners endpoint that answers 503: two tries, then a warning naming the problem; the result is not held', async () => {
+    const fake = await webappio()
+    fake.inject('runners', { kind: 'status', status: 503 }, 100)
+    const clock = new FakeClock()
+    clock.onSleep = (index) => {
+      if (index === 1) fake.setStatus(REPO, 1, 'SUCCEEDED')
+    }
+    const result = await run(fake, { flavor: 'webappio', timeoutMs: 3_600_000 }, clock)
+    expect(result.verdict).toBe('passed')
+    expect(fake.count('runners')).toBe(2)
+    expect(result.log.matching('warning')).toEqual([
+      "warning: Could not list the runners of job 1 (HTTP 503, 2 tries); the job's result stands."
+    ])
+    // The poll that read the result, then at most the runners' back-off: seconds, not the hour left.
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBeLessThan(10_000 + 2000)
+  })
+
+  it('a runner retried away gets no annotation: only failures that stand do', async () => {
+    const runners = [
+      { id: 'main-layerfile-1', layerfile_relative_path: 'Layerfile', status: 'FAILURE', was_retried: true, runner_index: 1 },
+      { id: 'main-layerfile-2', layerfile_relative_path: 'Layerfile', status: 'SUCCESS', was_retried: false, runner_index: 2 }
+    ]
+    const fake = await webappio({ [REPO]: { owner: 'fake-owner', schedule: MANUAL, runners } })
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    const result = await run(fake, { flavor: 'webappio' }, clock)
+    expect(result.verdict).toBe('passed')
+    expect(result.log.matching('error')).toEqual([])
+    expect(result.state.runners?.map((runner) => [runner.id, runner.retried])).toEqual([
+      ['main-layerfile-1', true],
+      ['main-layerfile-2', false]
+    ])
+  })
+})
+
 describe('engine: runners are a webappio endpoint', () => {
   it('the layerci flavor never asks for runners, even for a job that has a uuid', async () => {
     const fake = await fakeWith()

@@ -44,6 +44,10 @@ export interface RepoConfig {
   runners?: FakeRunner[]
   /** The branch the `branch` filter matches for jobs created through the API (default: their branch). */
   filterBranch?: string
+  /** The id of the repository's first job (default 1); ids then grow by one. */
+  firstId?: number
+  /** The branch recorded for jobs created through the API, whatever was sent ('' for none). */
+  createdBranch?: string
 }
 
 export interface FakeOptions {
@@ -198,7 +202,7 @@ export class FakeLayerCi {
     const entry = this.repo(repo)
     if (!entry) throw new Error(`fake: no repository ${repo}`)
     const calculated = spec.calculated_status ?? 'NEW'
-    const job = this.makeJob(repo, entry.jobs.length + 1, {
+    const job = this.makeJob(repo, this.nextId(entry), {
       commit_sha: spec.commit_sha ?? 'f'.repeat(40),
       branch: spec.branch ?? 'master',
       run_start_reason: spec.run_start_reason ?? 'Commit pushed to GitHub',
@@ -229,6 +233,10 @@ export class FakeLayerCi {
 
   count(endpoint: Endpoint): number {
     return this.requests.filter((request) => request.endpoint === endpoint).length
+  }
+
+  private nextId(entry: { config: RepoConfig; jobs: FakeJob[] }): number {
+    return (entry.config.firstId ?? 1) + entry.jobs.length
   }
 
   private repo(name: string): { config: RepoConfig; jobs: FakeJob[] } | undefined {
@@ -411,9 +419,9 @@ export class FakeLayerCi {
       const branch = typeof fields.branch === 'string' ? fields.branch : 'master'
       const ref = typeof fields.ref === 'string' ? fields.ref : '0'.repeat(40)
       if (!/^[\w./-]+$/.test(branch)) return error(400, `invalid branch ${branch}`)
-      const job = this.makeJob(repoName, entry.jobs.length + 1, {
+      const job = this.makeJob(repoName, this.nextId(entry), {
         commit_sha: ref,
-        branch,
+        branch: entry.config.createdBranch ?? branch,
         run_start_reason: 'Manual run created by API',
         schedule: entry.config.schedule ?? DEFAULT_SCHEDULE
       })

@@ -16,6 +16,8 @@ export interface RunActionResult {
   started: number
   ended: number
   outputs: Record<string, string>
+  /** GITHUB_OUTPUT as written, every write of every output. */
+  outputFile: string
   summary: string
 }
 export function readOutputs(text: string): Record<string, string>

@@ -67,6 +67,7 @@ export function runAction(options) {
         started,
         ended: performance.now(),
         outputs: readOutputs(readFileSync(files.output, 'utf8')),
+        outputFile: readFileSync(files.output, 'utf8'),
         summary: readFileSync(files.summary, 'utf8')
       })
     })

@@ -354,7 +354,7 @@ export class LayerCiClient {
       }
       if (limit !== undefined && attempt >= limit.attempts) {
         // A side request never holds the run: its last problem is the answer.
-        throw new ApiError(`${this.redact(verdict.reason)} (${attempt} ${attempt === 1 ? 'try' : 'tries'})`)
+        throw new ApiError(`${this.redact(verdict.reason)}, ${attempt} ${attempt === 1 ? 'try' : 'tries'}`)
       }
       let delay = this.backoff(attempt, verdict.retryAfterMs)
       if (unreachable && unreachableSince !== undefined) {

@@ -139,7 +139,7 @@ class FakeLayerCi {
         if (!entry)
             throw new Error(`fake: no repository ${repo}`);
         const calculated = spec.calculated_status ?? 'NEW';
-        const job = this.makeJob(repo, entry.jobs.length + 1, {
+        const job = this.makeJob(repo, this.nextId(entry), {
             commit_sha: spec.commit_sha ?? 'f'.repeat(40),
             branch: spec.branch ?? 'master',
             run_start_reason: spec.run_start_reason ?? 'Commit pushed to GitHub',
@@ -169,6 +169,9 @@ class FakeLayerCi {
     }
     count(endpoint) {
         return this.requests.filter((request) => request.endpoint === endpoint).length;
+    }
+    nextId(entry) {
+        return (entry.config.firstId ?? 1) + entry.jobs.length;
     }
     repo(name) {
         return this.repos.get(name);
@@ -361,9 +364,9 @@ class FakeLayerCi {
             const ref = typeof fields.ref === 'string' ? fields.ref : '0'.repeat(40);
             if (!/^[\w./-]+$/.test(branch))
                 return error(400, `invalid branch ${branch}`);
-            const job = this.makeJob(repoName, entry.jobs.length + 1, {
+            const job = this.makeJob(repoName, this.nextId(entry), {
                 commit_sha: ref,
-                branch,
+                branch: entry.config.createdBranch ?? branch,
                 run_start_reason: 'Manual run created by API',
                 schedule: entry.config.schedule ?? DEFAULT_SCHEDULE
             });
