@@ -255,6 +255,21 @@ describe('runCli in-process: flags, output, exit codes', () => {
     }
   })
 
+  it('with handleSignals, leaves no signal handler behind once it has returned, passed or failed', async () => {
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+    const counts = () => signals.map((signal) => process.listenerCount(signal))
+    const before = counts()
+    const fake = await fakeRepo()
+    const clock = new FakeClock()
+    clock.onSleep = () => fake.setStatus('r', 1, 'SUCCEEDED')
+    const passed = { ...io({ LAYERCI_TOKEN: fake.token }, false, clock), handleSignals: true }
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, ...BASE], passed)).toBe(0)
+    expect(counts()).toEqual(before)
+    const failed = { ...io({ LAYERCI_TOKEN: fake.token }, false), handleSignals: true }
+    expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--timeout', 'forever', ...BASE], failed)).toBe(2)
+    expect(counts()).toEqual(before)
+  })
+
   it('a flag given an empty or blank value is refused, naming it; a value with spaces around is not blank', async () => {
     const plain = io({ LAYERCI_TOKEN: 'k3y-value' }, false)
     expect(await runCli(['--repository', 'r', '--checkpoint', ' '], plain)).toBe(2)

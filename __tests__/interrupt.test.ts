@@ -69,6 +69,23 @@ describe('onInterrupt', () => {
     expect(reports).toEqual(['SIGINT'])
   })
 
+  it('returns the function that removes its handlers: none is left, and a later signal is not reported', () => {
+    const exit = exitSpy()
+    const counts = () => signals.map((signal) => process.listenerCount(signal))
+    const before = counts()
+    const reports: string[] = []
+    const remove = onInterrupt((name) => reports.push(name))
+    expect(counts()).toEqual(before.map((count) => count + 1))
+    remove()
+    expect(counts()).toEqual(before)
+    // Emitted by hand (a real SIGINT with no handler left would end the test process).
+    for (const signal of signals) process.emit(signal, signal)
+    expect(reports).toEqual([])
+    expect(exit).not.toHaveBeenCalled()
+    remove()
+    expect(counts()).toEqual(before)
+  })
+
   it('exits with 130 even when the report fails', () => {
     const exit = exitSpy()
     onInterrupt(() => {

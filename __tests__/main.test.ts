@@ -506,6 +506,21 @@ describe('run (the action), what a plain run says', () => {
     expect(fake.count('create')).toBe(1)
   })
 
+  it('leaves no signal handler behind once it has ended, passed or failed', async () => {
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+    const counts = () => signals.map((signal) => process.listenerCount(signal))
+    const before = counts()
+    const { fake, clock } = await setup()
+    clock.onSleep = () => fake.setStatus(REPO, 1, 'SUCCEEDED')
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    expect(counts()).toEqual(before)
+    coreFake.setInputs({ token: fake.token, repository: `octo/${REPO}`, 'api-url': fake.url, timeout: 'forever' })
+    await run({ clock, defaults })
+    expect(process.exitCode).toBe(1)
+    expect(counts()).toEqual(before)
+  })
+
   it('an empty key registers no mask: nothing empty is handed to ::add-mask::', async () => {
     const { clock } = await setup({ token: '' })
     await run({ clock, defaults, secretsWithheld: () => undefined })

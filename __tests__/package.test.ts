@@ -21,6 +21,7 @@ interface PackageJson {
   homepage: string
   bugs: { url: string }
   keywords: string[]
+  allowScripts?: Record<string, boolean>
 }
 
 interface PackResult {
@@ -97,6 +98,28 @@ describe('package.json', () => {
     // No page asks the reader to substitute a name of their own.
     for (const file of documentationFiles())
       expect([file, readFileSync(file, 'utf8')]).not.toEqual([file, expect.stringMatching(/stands for/)])
+  })
+
+  it("denies @parcel/watcher's install script (npm 11 asks): it builds from source only when asked", () => {
+    // The only dependency with an install script (jest -> jest-haste-map, which loads it only for
+    // --watch). The native binding comes prebuilt in an optional dependency; the script runs
+    // node-gyp only when npm_config_build_from_source is true. Should the script change, look again.
+    expect(pkg.allowScripts).toEqual({ '@parcel/watcher': false })
+    const watcher = JSON.parse(readFileSync('node_modules/@parcel/watcher/package.json', 'utf8')) as { scripts: Record<string, string> }
+    const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => watcher.scripts[name] !== undefined)
+    expect(lifecycle).toEqual(['install'])
+    expect(watcher.scripts.install).toBe('node scripts/build-from-source.js')
+    expect(readFileSync('node_modules/@parcel/watcher/scripts/build-from-source.js', 'utf8')).toMatch(
+      /if \(process\.env\.npm_config_build_from_source === 'true'\) \{\s*build\(\);\s*\}/
+    )
+  })
+
+  it('installs from its lockfile without a warning: every package admits the Node version of engines (npm checks it offline)', () => {
+    // @actions/github -> @octokit/request asks for content-type ^3, which wants Node 22; the
+    // override takes 2.1.0 (Node 18), whose parse() gives the same type and parameters Octokit reads.
+    const dryRun = spawnSync('npm', ['ci', '--dry-run', '--offline', '--no-audit', '--no-fund'], { encoding: 'utf8', timeout: 60_000 })
+    expect(dryRun.status).toBe(0)
+    expect(`${dryRun.stdout}${dryRun.stderr}`).not.toMatch(/npm warn|EBADENGINE/i)
   })
 
   it('holds the only copy of the version: src/version.ts has no version literal', () => {

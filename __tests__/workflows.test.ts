@@ -168,6 +168,40 @@ describe('workflows', () => {
   })
 })
 
+describe('the Node versions', () => {
+  // One fact: package.json engines says the oldest Node the CLI runs on and development needs;
+  // .node-version names that major for setup-node and version managers, which take its newest
+  // release (ESLint 10 needs 20.19 or later); CI tests it, and the major the action runs on
+  // (action.yml runs.using). README's Requirements name both (readme.test.ts).
+  const engines = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node
+  const oldest = /^>=(\d+)$/.exec(engines)?.[1]
+  const action = parse(readFileSync('action.yml', 'utf8')) as { runs: { using: string } }
+  const runtime = /^node(\d+)$/.exec(action.runs.using)?.[1]
+
+  it('.node-version is the major that package.json engines starts at', () => {
+    expect(oldest).toBeDefined()
+    expect(readFileSync('.node-version', 'utf8')).toBe(`${oldest ?? ''}\n`)
+  })
+
+  it("CI's tests run on that major and on the action's, and every other setup-node reads .node-version", () => {
+    const ci = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as { jobs: { test: { strategy: { matrix: { node: string[] } } } } }
+    expect(ci.jobs.test.strategy.matrix.node).toEqual([oldest, runtime])
+    const used = [...workflows].flatMap(([file, workflow]) =>
+      Object.entries(workflow.jobs).flatMap(([name, job]) =>
+        job.steps
+          .filter((step) => step.uses?.startsWith('actions/setup-node@'))
+          .map((step) => `${file} ${name}: ${String(step.with?.['node-version-file'] ?? step.with?.['node-version'])}`)
+      )
+    )
+    expect(used).toEqual([
+      '.github/workflows/check-dist.yml check-dist: .node-version',
+      '.github/workflows/ci.yml test: ${{ matrix.node }}',
+      '.github/workflows/ci.yml self-test: .node-version',
+      '.github/workflows/release.yml check: .node-version'
+    ])
+  })
+})
+
 describe('the release workflow', () => {
   const release = workflows.get('.github/workflows/release.yml') as Workflow
   const text = readFileSync('.github/workflows/release.yml', 'utf8')

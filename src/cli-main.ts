@@ -204,8 +204,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     printed = true
     io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: code })}\n`)
   }
+  let removeInterruptHandlers = (): void => undefined
   if (io.handleSignals) {
-    onInterrupt((signal) => {
+    removeInterruptHandlers = onInterrupt((signal) => {
       plain.close()
       io.stderr.write(`${safe(interruptMessage(state, signal))}\n`)
       state.outcome = 'interrupted'
@@ -284,5 +285,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     state.outcome = outcomeOf(error)
     printJob(code)
     return code
+  } finally {
+    removeInterruptHandlers()
   }
 }

@@ -5,6 +5,12 @@
 import { ExitCode } from './errors.js'
 import type { RunState } from './report.js'
 
+/**
+ * The runner's cancel sends SIGINT, then SIGTERM; SIGHUP is a closed terminal (the CLI run by
+ * hand). In each case the job keeps running all the same.
+ */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
 /** The message for an interrupted run, naming the job when one is known. */
 export function interruptMessage(state: RunState, signal: string): string {
   const id = state.job?.id ?? state.jobId
@@ -16,8 +22,12 @@ export function interruptMessage(state: RunState, signal: string): string {
   return `Interrupted by ${signal} before any LayerCI job was created.`
 }
 
-/** Installs handlers for SIGINT, SIGTERM and SIGHUP that call `report` and exit with 130. */
-export function onInterrupt(report: (signal: string) => void): void {
+/**
+ * Installs handlers for SIGINT, SIGTERM and SIGHUP that call `report` and exit with 130.
+ * Returns the function that removes them: call it when the run ends, so that a process that runs
+ * several runs (the tests, a program embedding the CLI) keeps no handler of a finished run.
+ */
+export function onInterrupt(report: (signal: string) => void): () => void {
   let handled = false
   const handler = (signal: NodeJS.Signals): void => {
     if (handled) return
@@ -28,8 +38,8 @@ export function onInterrupt(report: (signal: string) => void): void {
       process.exit(ExitCode.interrupted)
     }
   }
-  process.once('SIGINT', handler)
-  process.once('SIGTERM', handler)
-  // A closed terminal (the CLI run by hand): the job keeps running all the same.
-  process.once('SIGHUP', handler)
+  for (const signal of SIGNALS) process.once(signal, handler)
+  return () => {
+    for (const signal of SIGNALS) process.removeListener(signal, handler)
+  }
 }

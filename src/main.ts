@@ -119,7 +119,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const log = safeLog(actionLog(), safe)
   const outputs = outputWriter(state, safe, log)
   const writeOutputs = outputs.write
-  onInterrupt((signal) => {
+  const removeInterruptHandlers = onInterrupt((signal) => {
     state.outcome = 'interrupted'
     writeOutputs(true)
     log.error(interruptMessage(state, signal), 'Cancelled')
@@ -177,4 +177,5 @@ export async function run(options: RunOptions = {}): Promise<void> {
     process.exitCode = 1
   }
   if (state.jobId !== undefined) await writeSummary(state, verdict, notes, clock, log, safe)
+  removeInterruptHandlers()
 }
