@@ -42,8 +42,9 @@ Options:
   --api-url URL          API base URL (default: LAYERCI_API_URL, else https://layerci.com)
   --api-flavor FLAVOR    auto, layerci or webappio (default auto)
   --extra TEXT           sent as POST extra (API_EXTRA inside the run)
-  --json                 print the final job object as one JSON line on stdout (without
-                         --json, --no-wait prints the new job's id alone on stdout)
+  --json                 print one JSON object on stdout, however the run ends: the job, its
+                         result (calculated_status, established), url, outcome, exit_code
+                         (without --json, --no-wait prints the new job's id alone on stdout)
   --help                 show this help
   --version              show the version
 
@@ -54,7 +55,8 @@ Exit codes:
   0    the job passed (or was created, with --no-wait)
   1    the job finished unsuccessfully
   2    bad usage or input (no request sent)
-  3    the API refused the request or could not be reached
+  3    the API refused the request or could not be reached, never showed the job,
+       or lost a create's answer (a job may exist: check before running again)
   4    timed out
   130  interrupted (the LayerCI job keeps running: the API has no cancel endpoint)
 
