@@ -374,6 +374,23 @@ describe('run (the action), how it ends', () => {
     expect(names.filter((name) => name === 'calculated-status')).toHaveLength(3)
   })
 
+  it('a status that keeps changing for an hour: at most 16 writes of the outputs, then the final ones; job once', async () => {
+    const fake = await startFake({ undocumentedInFlight: ['QUEUED'], repos: { [REPO]: { owner: 'octo', schedule: MANUAL } } })
+    coreFake.setInputs({ token: fake.token, repository: `octo/${REPO}`, 'api-url': fake.url, timeout: '1h', 'poll-interval': '10s' })
+    const clock = new FakeClock()
+    // A server whose job flips between two in-flight statuses at every poll, then ends.
+    clock.onSleep = (index) => fake.setStatus(REPO, 1, index >= 300 ? 'SUCCEEDED' : index % 2 === 0 ? 'QUEUED' : 'RUNNING')
+    coreFake.setOutput.mockClear()
+    await run({ clock, defaults })
+    expect(process.exitCode).toBeUndefined()
+    const names = coreFake.setOutput.mock.calls.map(([name]) => name)
+    expect(names.filter((name) => name === 'job')).toHaveLength(1)
+    expect(names.filter((name) => name === 'job-id')).toHaveLength(1)
+    // 16 interim writes, then the end's.
+    expect(names.filter((name) => name === 'calculated-status')).toHaveLength(17)
+    expect(coreFake.outputs.get('calculated-status')).toBe('SUCCEEDED')
+  })
+
   it('wait: false says it does not wait, and the summary says the job was created', async () => {
     const { clock } = await setup({ wait: 'false' })
     await run({ clock, defaults })
