@@ -109,7 +109,7 @@ describe('CI defaults', () => {
     const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
     const hostile = { id: 1, status: 'SEE_RUNNERS', branch: 'main', calculated_status: 'RUNNING\u001b]0;pwned\u0007\u001b[2J' }
     // A status the docs do not name ends the wait where done=true shows the job in it, and fails it.
-    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'ok', job: hostile }) }, 3)
+    fake.inject('latest', { kind: 'body', body: JSON.stringify({ status: 'ok', job: hostile }) }, 2, (r) => r.query.branch === 'main')
     const terminal = io({ LAYERCI_TOKEN: fake.token }, true)
     const code = await runCli(['--repository', 'r', '--api-url', fake.url, '--ref', 'abc1234', '--branch', 'main', '--json'], terminal)
     expect(code).toBe(1)
@@ -433,6 +433,17 @@ describe('runCli in-process: flags, output, exit codes', () => {
     expect(plain.err.join('')).toContain('last status seen: finished: SUCCEEDED or FAILURE (newer jobs hide which)')
     expect(plain.err.join('')).toContain('The job is not cancelled: the API has no cancel endpoint.')
   })
+
+  it.each([['--json', '--bogus'], ['--json', '--timeout'], ['--json', 'extra-positional'], ['--json=true']])(
+    '--json with a command line it cannot read (%j): still exactly one object, exit 2',
+    async (...argv) => {
+      const plain = io({ LAYERCI_TOKEN: 'k'.repeat(20) }, false)
+      expect(await runCli(['--repository', 'r', ...argv], plain)).toBe(2)
+      expect(plain.out.map((line): unknown => JSON.parse(line))).toEqual([
+        { id: null, calculated_status: null, status: null, established: null, url: null, outcome: 'error', exit_code: 2 }
+      ])
+    }
+  )
 
   it.each([
     [

@@ -213,11 +213,19 @@ describe('LayerCiClient create', () => {
     ['a refused connection', new NetworkError('the connection was refused', 'ECONNREFUSED', false)],
     ['a name that did not resolve', new NetworkError('the host name did not resolve', 'ENOTFOUND', false)],
     ['HTTP 429', json(429, {}, { 'retry-after': '3' })],
-    ['HTTP 503', json(503, {})]
+    ['HTTP 429 without Retry-After', json(429, {})],
+    ['HTTP 503 with Retry-After', { statusCode: 503, headers: { 'retry-after': '2' }, body: '<html>busy</html>' }],
+    ["HTTP 503 with the API's own error", json(503, { status: 'error', error: 'maintenance' })]
   ])('re-sends after %s, where the server surely did not act', async (_, fault) => {
     const { client, transport } = setup([fault, created])
     expect((await client.post({})).kind).toBe('created')
     expect(transport.requests.filter((request) => request.method === 'POST')).toHaveLength(2)
+  })
+
+  it('a 503 page of a gateway (not the API, no Retry-After) may come after the API acted: never re-sent', async () => {
+    const { client, transport } = setup([{ statusCode: 503, headers: {}, body: '<html>Application error</html>' }, created])
+    expect(await client.post({})).toEqual({ kind: 'ambiguous', reason: 'HTTP 503' })
+    expect(transport.requests).toHaveLength(1)
   })
 
   it.each<[string, Scripted]>([

@@ -350,7 +350,9 @@ describe('dist/index.js as a runner runs it', () => {
       fake.inject(
         'latest',
         { kind: 'body', body: JSON.stringify({ status: 'ok', job: { ...job, calculated_status: 'FAILURE\n::stop-commands::x' } }) },
-        50
+        50,
+        // The polls, not the read of the newest job before the create.
+        () => fake.count('create') > 0
       )
       const result = await runner({ token: KEY, 'api-url': fake.url, 'poll-interval': '1s', timeout: '20s' })
       expect(result.code).toBe(1)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { runEngine } from '../src/engine.js'
-import { ApiError, JobFailedError, WaitTimeoutError } from '../src/errors.js'
+import { ApiError, InputError, JobFailedError, WaitTimeoutError } from '../src/errors.js'
 import { RunState } from '../src/report.js'
 import { interruptMessage } from '../src/interrupt.js'
 import { systemClock } from '../src/clock.js'
@@ -11,6 +11,7 @@ import { FakeClock } from '../__fixtures__/clock.js'
 import { MemoryLog } from '../__fixtures__/log.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
 import { settingsFor } from '../__fixtures__/settings.js'
+import { setEnv } from '../__fixtures__/servers.js'
 import { scheduleTo, type FakeLayerCi, type FakeOptions } from '../fake/server.js'
 
 const REPO = 'layerci-example'
@@ -43,6 +44,38 @@ async function run(fake: FakeLayerCi, overrides: Partial<Settings> = {}, clock =
 function fakeWith(schedule = MANUAL, options: FakeOptions = {}) {
   return startFake({ repos: { [REPO]: { owner: 'fake-owner', schedule } }, ...options })
 }
+
+describe('engine: a proxy variable that cannot be read', () => {
+  it.each(['::::', 'http://[bad', 'http://u:pw@proxy.example.com:99999'])(
+    'HTTPS_PROXY=%j: fails before any request, naming the variable and its value without credentials',
+    async (value) => {
+      const fake = await fakeWith()
+      const restore = setEnv({ HTTPS_PROXY: value, https_proxy: undefined, no_proxy: undefined, NO_PROXY: undefined })
+      try {
+        // An https api-url the proxy would be used for (the fake itself is never reached).
+        const result = await run(fake, { apiUrl: 'https://layerci.invalid' })
+        expect(result.error).toBeInstanceOf(InputError)
+        expect((result.error as Error).message).toBe(
+          `HTTPS_PROXY is set to "${value.replace('u:pw@', '***@')}", which cannot be read as a proxy URL: write it with its scheme and a valid port (http://proxy.example.com:3128), or unset it. No request was sent.`
+        )
+        expect(result.client?.sent).toEqual({ GET: 0, POST: 0 })
+      } finally {
+        restore()
+      }
+    }
+  )
+
+  it('a proxy that no_proxy bypasses is not looked at', async () => {
+    const fake = await fakeWith(scheduleTo('SUCCEEDED', 0))
+    const restore = setEnv({ HTTP_PROXY: '::::', http_proxy: undefined })
+    try {
+      // 127.0.0.1 never goes through a proxy.
+      expect((await run(fake, { wait: false })).verdict).toBe('created')
+    } finally {
+      restore()
+    }
+  })
+})
 
 describe('engine: create, wait, result', () => {
   it('creates with only the fields that are set, waits, and passes on SUCCEEDED', async () => {
@@ -542,7 +575,8 @@ describe('engine: the create, as the rest of the run sees it', () => {
 
   it('times out before the create is confirmed: says so, with the last problem, and that no job was created', async () => {
     const fake = await fakeWith()
-    fake.inject('create', { kind: 'status', status: 503 }, 100)
+    // The API's own 503 (its JSON error): the server did not act, the create is sent again.
+    fake.inject('create', { kind: 'body', status: 503, body: '{"status":"error","error":"maintenance"}' }, 100)
     const result = await run(fake, { timeoutMs: 20_000 })
     expect(result.error).toBeInstanceOf(WaitTimeoutError)
     expect((result.error as Error).message).toBe(

@@ -217,3 +217,93 @@ describe('6. one story: every output agrees with the conclusion, or says there i
     })
   })
 })
+
+describe('answers that contradict the premises (found by an outside attack)', () => {
+  it('a job retried back to RUNNING while its finished statuses are asked is never given a status it never had', async () => {
+    const server = await fake()
+    server.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' }) // 1: older
+    let retried = false
+    // Job 2 (ours) FAILED, a newer job 3 ended RUNNER_ERROR; right after SUCCEEDED is asked, a
+    // runner of ours is retried: ours is RUNNING while the failed statuses are asked.
+    server.beforeAnswer = (request) => {
+      if (!retried && request.query.calculated_status === 'FAILURE') {
+        retried = true
+        server.setStatus(REPO, 2, 'RUNNING')
+      }
+    }
+    const result = await run(server, {}, [
+      () => undefined, // poll 1 reads ours on main
+      (f) => {
+        f.setStatus(REPO, 2, 'FAILURE')
+        f.addJob(REPO, { calculated_status: 'RUNNER_ERROR', branch: 'main' })
+      },
+      () => undefined,
+      (f) => f.setStatus(REPO, 2, 'SUCCEEDED')
+    ])
+    expect(result.log.matching('status')).not.toContainEqual(expect.stringContaining('(established by elimination)'))
+    expect(result.log.matching('warning')).toEqual([
+      expect.stringMatching(/^warning: Job 2 was shown RUNNING after it was known to have finished \(a runner retried\?\)\. /)
+    ])
+    expect(result.state.known).toEqual({ kind: 'read', status: 'SUCCEEDED' })
+    expect(result.verdict).toBe('passed')
+  })
+
+  it('a stale answer (an older failed job, after a newer failed job was shown) ends elimination: never a false pass', async () => {
+    const server = await fake()
+    server.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' }) // 1: older, failed
+    // failed=true is answered by the older job 1 from poll 3 on: a lagging index.
+    server.inject(
+      'latest',
+      { kind: 'body', body: JSON.stringify({ status: 'ok', job: { id: 1, calculated_status: 'FAILURE', branch: 'main' } }) },
+      100,
+      (request) => request.query.failed === 'true' && server.jobs(REPO).length === 4
+    )
+    const result = await run(server, { timeoutMs: 60_000 }, [
+      () => undefined, // poll 1 reads ours (2) on main
+      (f) => {
+        f.setStatus(REPO, 2, 'FAILURE')
+        f.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' }) // 3
+        f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' }) // 4: shown FAILURE by done=true
+      }
+    ])
+    expect(result.verdict).toBeUndefined()
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    expect(result.log.matching('warning')).toEqual([
+      expect.stringMatching(
+        /answered the newest failed job on branch main \(failed=true\) with job 1, though job 4 \(FAILURE\), newer, matched it before: the answers contradict each other/
+      )
+    ])
+  })
+
+  it("an answer with the job's id but another commit is not the job: never its result", async () => {
+    const server = await fake()
+    server.inject(
+      'latest',
+      {
+        kind: 'body',
+        body: JSON.stringify({ status: 'ok', job: { id: 1, calculated_status: 'SUCCEEDED', branch: 'main', commit_sha: 'c'.repeat(40) } })
+      },
+      100,
+      (request) => server.count('latest') > 2 && request.query.branch === 'main'
+    )
+    const result = await run(server, { timeoutMs: 40_000 }, [(f) => f.setStatus(REPO, 1, 'RUNNING')])
+    expect(result.verdict).toBeUndefined()
+    expect(result.error).toBeInstanceOf(WaitTimeoutError)
+    expect(result.log.matching('warning')[0]).toMatch(
+      /with a job 1 of commit cccccccccccc, not abcdef123456: it is not taken as the same job/
+    )
+  })
+
+  it("a create answered with a job that existed before the request is not taken as this run's", async () => {
+    const server = await fake()
+    server.addJob(REPO, { calculated_status: 'SUCCEEDED', branch: 'main' })
+    server.inject('create', { kind: 'body', status: 200, body: JSON.stringify({ status: 'ok', job: server.jobs(REPO)[0] }) })
+    const result = await run(server, {})
+    expect(result.verdict).toBeUndefined()
+    expect(result.error).toBeInstanceOf(ApiError)
+    expect(result.error?.message).toMatch(
+      /^LayerCI answered the create request with job 1, which is not newer than job 1, the newest job before the request/
+    )
+    expect(result.state.jobId).toBeUndefined()
+  })
+})

@@ -111,7 +111,7 @@ describe('LatestTracker: what it concludes', () => {
     expect((outcome as Error).message).toBe(
       'LayerCI never showed job 1: it may not exist, or newer jobs (2 (FAILURE, on dev)) hide it from every filter that could show it, for good. No result is reported for a job the API never showed. Check the job id, and the job on the LayerCI dashboard.'
     )
-    // The second poll: the first spent its 8 GETs before the last finished statuses.
+    // The second poll: the first spent its 10 GETs before the last finished statuses.
     expect(s.clock.sleeps).toEqual([10_000])
   })
 
@@ -182,7 +182,7 @@ describe('LatestTracker: what it asks', () => {
     ])
     const asked = queries(s.fake, before)
     // Each filter is asked at most once, the in-flight ones in life order, NEW once. All in the
-    // two polls after the newer jobs came (a poll sends at most 8 GETs); after them, every filter
+    // two polls after the newer jobs came (a poll sends at most 10 GETs); after them, every filter
     // is answered for good.
     expect(asked).toEqual([
       'branch=main',
@@ -307,11 +307,14 @@ describe('LatestTracker: what it asks', () => {
       'calculated_status=RUNNER_CANCELLED&branch=main',
       'calculated_status=RUNNER_CANCELLED',
       'calculated_status=RUNNER_ERROR&branch=main',
-      'calculated_status=RUNNER_ERROR'
+      'calculated_status=RUNNER_ERROR',
+      // Still finished after the last exclusion: no runner was retried meanwhile.
+      'calculated_status=RUNNING&branch=main',
+      'calculated_status=RUNNING'
     ])
     expect(outcome).toMatchObject({ status: 'FAILURE', hiddenBy: [expect.objectContaining({ id: 2 })] })
-    // Four polls end at an unclear answer, one at the 8-GET budget of a poll, the last concludes.
-    expect(s.clock.sleeps).toHaveLength(7)
+    // Five polls end at an unclear answer, the sixth concludes.
+    expect(s.clock.sleeps).toHaveLength(6)
   })
 
   it('once the job was read, a "no match" on its branch does not make it unknown', async () => {

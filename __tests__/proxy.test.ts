@@ -137,4 +137,21 @@ describe('proxy variables', () => {
     expect(proxy.seen).toEqual([])
     expect(fake.requests).toEqual([])
   })
+
+  it('a proxy URL with credentials: one clear error line, and no deprecation warning from the bundled tunnel code', async () => {
+    const { fake, port, args } = await setUp()
+    const closed = await new Promise<number>((done) => {
+      const server = createServer()
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address()
+        server.close(() => done(typeof address === 'object' && address !== null ? address.port : 0))
+      })
+    })
+    const run = await cli(args, { LAYERCI_TOKEN: fake.token, HTTP_PROXY: `http://user:secret-pw@127.0.0.1:${closed}` })
+    expect(run.code).toBe(3)
+    expect(run.stderr).not.toMatch(/DeprecationWarning|\(node:\d+\)/)
+    expect(run.stderr).not.toContain('secret-pw')
+    expect(run.stderr).toContain(`the proxy 127.0.0.1:${closed} (from HTTP_PROXY) refused the connection`)
+    expect(port).not.toBe('')
+  })
 })

@@ -315,9 +315,25 @@ describe('parseSettings: what each input accepts, at its edges', () => {
       'Input "token" contains white space or control characters; check the secret holds only the API key'
     ],
     ['a tab inside', 'abc\tdef', 'Input "token" contains white space or control characters; check the secret holds only the API key'],
-    ['3 characters', ' abc ', 'Input "token" is shorter than 4 characters: it is not a LayerCI API key']
+    ['3 characters', ' abc ', 'Input "token" is shorter than 4 characters: it is not a LayerCI API key'],
+    [
+      'a character outside printable ASCII (which no redaction could follow through every encoding)',
+      'Zq8-café-Secret-Key-42',
+      'Input "token" contains a character that is not printable ASCII; a LayerCI API key is plain ASCII: check the secret holds only the API key'
+    ],
+    [
+      'a non-breaking space',
+      'abc\u00a0def',
+      'Input "token" contains white space or control characters; check the secret holds only the API key'
+    ],
+    ['a DEL', 'abc\u007fdef', 'Input "token" contains white space or control characters; check the secret holds only the API key']
   ])('refuses a key with %s', (_, token, message) => {
     expect(errorOf({ ...base, token })).toBe(message)
+  })
+
+  it('accepts a key of every printable ASCII character', () => {
+    const all = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join('')
+    expect(parseSettings({ ...base, token: all }, noDefaults).token).toBe(all)
   })
 
   it('accepts a key of 4 characters', () => {

@@ -178,6 +178,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // node's own error (not `instanceof Error` where it comes from another realm, as under a test runner).
     const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error)
     io.stderr.write(`${PREFIX}error: ${safe(usageError(argv, message))}\nRun layerci-run --help for usage.\n`)
+    // --json promises one object whatever the end, a command line it cannot read included.
+    if (argv.some((arg) => arg === '--json' || arg.startsWith('--json='))) {
+      const state = new RunState(0)
+      state.outcome = 'error'
+      io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: ExitCode.usage })}\n`)
+    }
     return ExitCode.usage
   }
   if (flags.help) {

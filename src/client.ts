@@ -240,9 +240,12 @@ export class LayerCiClient {
     const apiText = parsed.ok && parsed.value.status === 'error' ? parsed.value.error : undefined
     if (code === 401 || code === 403) return { kind: 'fatal', message: this.refusedMessage(code, apiText) }
     if (code === 404) return { kind: 'fatal', message: this.unknownRepositoryMessage(code, apiText) }
-    if (RETRY_AFTER_STATUSES.has(code)) {
-      // 429 and 503 say the server did not take the request: safe to send again.
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.clock.wall())
+    // 429, and a 503 that the API sends (its JSON, or a Retry-After), say the server did not take
+    // the request: safe to send again. A 503 page from a gateway may come after the API acted on
+    // the request (a router's timeout while the create goes on): a job may exist.
+    const retryAfter = response.headers['retry-after']
+    if (code === 429 || (code === 503 && (retryAfter !== undefined || parsed.ok))) {
+      const retryAfterMs = parseRetryAfter(retryAfter, this.options.clock.wall())
       return { kind: 'retry', reason: `HTTP ${code}`, retryAfterMs }
     }
     if (code >= 500) return { kind: 'ambiguous', reason: `HTTP ${code}` }

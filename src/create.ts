@@ -77,7 +77,16 @@ export async function createJob(
   log.debug(`Newest job before the create: ${before.kind === 'job' ? before.job.id : before.kind}`)
   beforePost()
   const result = await client.post(createBody(settings))
-  if (result.kind === 'created') return result.url === undefined ? { job: result.job } : { job: result.job, url: result.url }
+  if (result.kind === 'created') {
+    // A job no newer than the newest before the request was not made by it (a server that hands
+    // back an existing job): it is another run's, or a push's, and never taken as this run's.
+    if (baseline !== undefined && result.job.id <= baseline) {
+      throw new ApiError(
+        `LayerCI answered the create request with job ${result.job.id}, which is not newer than job ${baseline}, the newest job before the request: the request did not make it, so it is not taken as this run's. A job may have been created all the same: check the jobs of ${settings.repoName} at ${settings.apiUrl} before running again, so as not to start a job twice.`
+      )
+    }
+    return result.url === undefined ? { job: result.job } : { job: result.job, url: result.url }
+  }
   throw await lostAnswer(result.reason, baseline, { client, settings, clock, log, words })
 }
 

@@ -8,14 +8,14 @@ import { LayerCiClient } from './client.js'
 import type { Clock } from './clock.js'
 import { createJob } from './create.js'
 import { formatDuration } from './duration.js'
-import { DeadlineError, JobFailedError, messageOf, WaitTimeoutError } from './errors.js'
+import { DeadlineError, InputError, JobFailedError, messageOf, WaitTimeoutError } from './errors.js'
 import type { Log } from './log.js'
 import { LatestTracker } from './latest-tracker.js'
 import { eliminationNote, failedRunners, jobUrl, type RunState } from './report.js'
 import { SearchTracker } from './search-tracker.js'
 import { ACTION_WORDS, type Settings, type Vocabulary } from './settings.js'
 import { isDocumented } from './status.js'
-import { ignoredProxyVariable, type Transport } from './transport.js'
+import { ignoredProxyVariable, unreadableProxyVariable, type Transport } from './transport.js'
 import { waitForJob, type Tracker } from './waiter.js'
 
 export interface EngineDeps {
@@ -56,6 +56,12 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
     ...(settings.flavorHint ? { flavorHint: settings.flavorHint } : {})
   })
   deps.onClient?.(client)
+  const unreadable = unreadableProxyVariable(settings.apiUrl)
+  if (unreadable) {
+    throw new InputError(
+      `${unreadable.variable} is set to "${unreadable.value}", which cannot be read as a proxy URL: write it with its scheme and a valid port (http://proxy.example.com:3128), or unset it. No request was sent.`
+    )
+  }
   const ignored = ignoredProxyVariable(settings.apiUrl)
   if (ignored) {
     log.warning(

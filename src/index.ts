@@ -4,6 +4,10 @@ import { run } from './main.js'
 import { makeRedactor } from './redact.js'
 import { makeSafeText } from './text.js'
 
+// A deprecation warning comes from bundled code (the proxy tunnel's Buffer()), which no user can
+// act on, and would be the only line on stderr: not printed.
+process.noDeprecation = true
+
 run().catch((error: unknown) => {
   // Only a fault in reporting itself reaches here: one line, no stack trace, no key.
   const token = getInput('token')

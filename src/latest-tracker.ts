@@ -53,7 +53,7 @@ type Reading =
   | { kind: 'deferred' }
 
 /** The most requests one poll sends; the usual poll sends one. */
-export const MAX_GETS_PER_POLL = 8
+export const MAX_GETS_PER_POLL = 10
 
 /** The stage of a finished job, after the in-flight ones (indexes of IN_FLIGHT). */
 const FINISHED_STAGE = IN_FLIGHT.length
@@ -82,6 +82,21 @@ export function describeQuery(filters: Filters): string {
   if (filters.failed !== undefined) return `the newest failed job ${where} (failed=true)`
   if (filters.calculated_status !== undefined) return `the newest ${filters.calculated_status} job ${where}`
   return `the newest job ${where}`
+}
+
+function identityOf(job: Job): { commit?: string; repository?: string } {
+  return {
+    ...(job.commit_sha ? { commit: job.commit_sha.toLowerCase() } : {}),
+    ...(job.repository_name ? { repository: job.repository_name } : {})
+  }
+}
+
+/** Whether a job in `status` matches the status filters of a query, by the API's definitions. */
+function statusMatches(status: string, filters: Filters): boolean {
+  if (filters.calculated_status !== undefined && status !== filters.calculated_status) return false
+  if (filters.done !== undefined && isInFlight(status)) return false
+  if (filters.failed !== undefined && !(FAILED as readonly string[]).includes(status)) return false
+  return true
 }
 
 interface Narrowing {
@@ -127,6 +142,8 @@ export class LatestTracker implements Tracker {
   private missing = 0
   /** Why elimination is off for this run: an answer showed the API's definitions do not hold. */
   private unsound: string | undefined
+  /** What makes the job this job, from its first sight: an answer with its id but another commit is another job. */
+  private identity: { commit?: string; repository?: string } | undefined
   /** Requests this poll may still send. */
   private budget = 0
   /** Where the rotation of the result probes stands, when a poll cannot ask them all. */
@@ -143,6 +160,7 @@ export class LatestTracker implements Tracker {
     this.shown = created !== undefined
     this.stage = 0
     if (created) {
+      this.identity = identityOf(created)
       this.narrowing = { branch: recordedBranch(created), trusted: false, refuted: false }
       this.checkStatus(created)
       if (this.unsound === undefined) this.stage = stageOf(created.calculated_status)
@@ -155,6 +173,9 @@ export class LatestTracker implements Tracker {
   private refute(reason: string): void {
     if (this.unsound !== undefined) return
     this.unsound = reason
+    // What was excluded no longer holds: every finished status is probed again, for a read.
+    this.excluded.clear()
+    this.failedExcluded = false
     this.log.warning(
       `${reason}. Elimination relies on the API documentation's nine calculated statuses and on what its filters match, so from now on nothing is concluded about job ${this.jobId} from what a query does not show: its result is reported only when a query shows the job itself.`
     )
@@ -176,11 +197,13 @@ export class LatestTracker implements Tracker {
           ? 'done=true'
           : filters.failed !== undefined && !(FAILED as readonly string[]).includes(status)
             ? 'failed=true'
-            : undefined
+            : filters.branch !== undefined && job.raw.branch !== undefined && recordedBranch(job) !== filters.branch
+              ? `branch=${filters.branch}`
+              : undefined
     this.checkStatus(job)
     if (broken === undefined) return true
     this.refute(
-      `LayerCI answered ${describeQuery(filters)} with job ${job.id} in ${status}, which ${broken} does not match by the API's definition`
+      `LayerCI answered ${describeQuery(filters)} with job ${job.id} in ${status}${broken.startsWith('branch=') ? ` on ${recordedBranch(job) || 'no branch'}` : ''}, which ${broken} does not match by the API's definition`
     )
     return false
   }
@@ -194,11 +217,11 @@ export class LatestTracker implements Tracker {
     this.budget--
     const lookup = await this.client.latest({ ...filters }, what)
     if (lookup.kind === 'unclear') return { kind: 'unclear' }
-    if (lookup.kind === 'none') return { kind: 'excluded' }
+    if (lookup.kind === 'none') return this.excludedUnlessContradicted(filters, undefined)
     const job = lookup.job
     const consistent = this.consistent(job, filters)
-    if (job.id === this.jobId) return { kind: 'ours', job }
-    if (job.id < this.jobId) return { kind: 'excluded', newest: job }
+    if (job.id === this.jobId) return this.sameJob(job, filters)
+    if (job.id < this.jobId) return this.excludedUnlessContradicted(filters, job)
     const hider = this.hiders.get(job.id) ?? { job, scopes: new Set<string | undefined>() }
     if (!this.hiders.has(job.id)) {
       this.log.info(
@@ -214,6 +237,44 @@ export class LatestTracker implements Tracker {
     const status = filters.calculated_status
     if (consistent && (status === undefined || !isInFlight(status))) this.blocked.set(key, job)
     return { kind: 'hidden', by: job }
+  }
+
+  /**
+   * A "no match newer than ours" answer, unless an earlier answer contradicts it: a newer job seen
+   * in a finished status matches, for good, every query its status and branch match, so the
+   * newest match cannot be older than it (a stale or lagging answer). A contradiction ends
+   * elimination, and the answer is not used.
+   */
+  private excludedUnlessContradicted(filters: Filters, newest: Job | undefined): Reading {
+    for (const { job, scopes } of this.hiders.values()) {
+      if (!(FINISHED as readonly string[]).includes(job.calculated_status) || !statusMatches(job.calculated_status, filters)) continue
+      if (!scopes.has(filters.branch) && filters.branch !== undefined) continue
+      this.refute(
+        `LayerCI answered ${describeQuery(filters)} with ${newest ? `job ${newest.id}` : 'no job'}, though job ${job.id} (${job.calculated_status}), newer, matched it before: the answers contradict each other`
+      )
+      return { kind: 'unclear' }
+    }
+    return newest === undefined ? { kind: 'excluded' } : { kind: 'excluded', newest }
+  }
+
+  /**
+   * An answer with the job's id: the job, unless it shows another commit or repository than the
+   * job had when first shown (another job with the same id, a repository of the same name under
+   * another owner): then it is not used, and elimination ends.
+   */
+  private sameJob(job: Job, filters: Filters): Reading {
+    const seen = identityOf(job)
+    this.identity ??= seen
+    const known = this.identity
+    const other =
+      known.commit !== undefined && seen.commit !== undefined && known.commit !== seen.commit
+        ? `commit ${seen.commit.slice(0, 12)}, not ${known.commit.slice(0, 12)}`
+        : known.repository !== undefined && seen.repository !== undefined && known.repository !== seen.repository
+          ? `repository ${seen.repository}, not ${known.repository}`
+          : undefined
+    if (other === undefined) return { kind: 'ours', job }
+    this.refute(`LayerCI answered ${describeQuery(filters)} with a job ${job.id} of ${other}: it is not taken as the same job`)
+    return { kind: 'unclear' }
   }
 
   /**
@@ -379,6 +440,11 @@ export class LatestTracker implements Tracker {
       // Every query that could show the job is answered for good by a finished newer job: a job
       // never shown stays so. Nothing says it exists, so no result.
       if (!this.shown) throw neverShownError(this.jobId, this.hiderList())
+      // Still finished after the last exclusion: a job retried back to RUNNING while its statuses
+      // were asked is not given a status it never had.
+      const running = await this.ask({ calculated_status: 'RUNNING' }, 'Identify')
+      if (running.kind === 'ours') return this.seen(running.job)
+      if (running.kind !== 'excluded' || this.unsound !== undefined) return this.pending()
       this.hidden = undefined
       const known = { kind: 'eliminated', status: only, hiddenBy: this.relevantHiders() } as const
       return this.last ? { done: true, job: this.last, known } : { done: true, known }
@@ -401,7 +467,14 @@ export class LatestTracker implements Tracker {
       this.narrowing = { branch, trusted: false, refuted: false }
     }
     if (!isDocumented(job.calculated_status)) return this.undocumented(job)
-    this.stage = stageOf(job.calculated_status)
+    // A job only moves forward, and a finished status is final: a job read in an earlier stage
+    // than one it was known to have reached (a runner retried) breaks what elimination relies on.
+    const stage = stageOf(job.calculated_status)
+    if (stage < this.stage) {
+      const reached = this.stage >= FINISHED_STAGE ? 'finished' : `reached ${IN_FLIGHT[this.stage] ?? 'NEW'}`
+      this.refute(`Job ${job.id} was shown ${job.calculated_status} after it was known to have ${reached} (a runner retried?)`)
+    }
+    this.stage = stage
     return readCheck(job)
   }
 

@@ -228,6 +228,14 @@ function parse(raw: RawInputs, defaults: () => SourceDefaults, words: Vocabulary
     fail('token', 'contains white space or control characters; check the secret holds only the API key')
   }
   // A key this short could not be told from ordinary words, so it could not be kept out of the log.
+  // A key is plain ASCII. Any other character has encodings (UTF-8 bytes read as Latin-1, Unicode
+  // normalisation, Latin-1 percent escapes) that no redaction could list: refused, never echoed.
+  if (/[^\x21-\x7e]/.test(token.trim())) {
+    fail(
+      'token',
+      'contains a character that is not printable ASCII; a LayerCI API key is plain ASCII: check the secret holds only the API key'
+    )
+  }
   if (token.trim().length < MIN_SECRET_LENGTH) fail('token', `is shorter than ${MIN_SECRET_LENGTH} characters: it is not a LayerCI API key`)
   const { owner, repoName } = parseRepository(text(raw, 'repository'))
   const apiUrl = parseApiUrl(text(raw, 'api-url') || DEFAULT_API_URL, words)

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, RequestOptions } from 'node:http'
 import { HttpClient, getProxyUrl, type HttpClientResponse } from '@actions/http-client'
+import { checkBypass } from '@actions/http-client/lib/proxy'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 
 export interface HttpRequest {
@@ -172,6 +173,34 @@ export function ignoredProxyVariable(url: string): string | undefined {
   if (!href || proxyFor(url) !== undefined) return undefined
   const names = new URL(url).protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
   return names.find((name) => process.env[name])
+}
+
+/** Whether http-client can read a proxy variable's value as a URL (it tries `http://` before a value without a scheme). */
+function readableProxy(value: string): boolean {
+  for (const candidate of /^https?:\/\//i.test(value) ? [value] : [value, `http://${value}`]) {
+    try {
+      new URL(candidate)
+      return true
+    } catch {
+      // the next way of reading it
+    }
+  }
+  return false
+}
+
+/**
+ * The proxy variable that applies to `url` but cannot be read as a URL at all (`::::`,
+ * `http://[bad`, a port above 65535): http-client then fails every request (ERR_INVALID_URL) or
+ * silently goes to the API directly. The value is given without credentials.
+ */
+export function unreadableProxyVariable(url: string): { variable: string; value: string } | undefined {
+  const target = new URL(url)
+  if (checkBypass(target)) return undefined
+  const names = target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const variable = names.find((name) => process.env[name])
+  const value = variable === undefined ? '' : (process.env[variable] ?? '')
+  if (variable === undefined || readableProxy(value)) return undefined
+  return { variable, value: value.replace(/^([a-z][\w+.-]*:\/\/)?[^@/]*@/i, '$1***@') }
 }
 
 /** http-client tunnels through a proxy with the `tunnel` package, which reports failures so. */
