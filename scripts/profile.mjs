@@ -21,8 +21,25 @@ export function buildUnminified(tree = root) {
   return out
 }
 
-/** Self time in ms a run by function (name and place), over the profiles in `dir`. */
-export function selfTimes(dir) {
+/**
+ * For a line of an unminified bundle, the module it comes from ("src/redact.ts",
+ * "@actions/core/lib/core.js"), read from the markers ncc leaves in front of each module.
+ */
+function modulesOf(bundle) {
+  const starts = []
+  readFileSync(bundle, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      const concatenated = /^;\/\/ CONCATENATED MODULE: \.\/(?:node_modules\/)?(.+)$/.exec(line)
+      if (concatenated) starts.push([index + 1, concatenated[1]])
+      else if (/^\/\*\*\*\/ \d+:$/.test(line)) starts.push([index + 1, 'a bundled dependency'])
+    })
+  return (line) => starts.findLast(([start]) => start <= line)?.[1]
+}
+
+/** Self time in ms a run by function (name and place), over the profiles in `dir`; `bundle` names the modules of its lines. */
+export function selfTimes(dir, bundle) {
+  const moduleAt = bundle ? modulesOf(bundle) : () => undefined
   const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))
   const totals = new Map()
   let total = 0
@@ -33,7 +50,9 @@ export function selfTimes(dir) {
       // A sample's time is the gap to the next one.
       const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000
       const { functionName, url, lineNumber } = nodes.get(id).callFrame
-      const name = `${functionName || '(anonymous)'}${url ? ` ${basename(url)}:${lineNumber + 1}` : ''}`
+      const module = url.endsWith('/dist/index.js') ? moduleAt(lineNumber + 1) : undefined
+      const place = module ? `${module}, bundle line ${lineNumber + 1}` : url ? `${basename(url)}:${lineNumber + 1}` : ''
+      const name = `${functionName || '(anonymous)'}${place ? ` (${place})` : ''}`
       totals.set(name, (totals.get(name) ?? 0) + ms)
       total += ms
     })
@@ -64,7 +83,7 @@ export async function profileStartup(distDir, runs) {
     })
     await fake.stop()
   }
-  return selfTimes(profiles)
+  return selfTimes(profiles, join(distDir, 'index.js'))
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
