@@ -273,37 +273,46 @@ function keyedLines() {
   return lines
 }
 
-/** Microseconds per KiB of `lines`, each passed to `fn` on its own: the median of several passes. */
-function perKiB(lines, fn) {
+/**
+ * Microseconds per KiB of `lines`, each passed on its own to each of `fns` ({name: fn}), in turn
+ * pass by pass: for each name the median of the passes, and the median of its ratio to `floor`
+ * pass by pass (the machine's speed drifts; a pass's ratio does not).
+ */
+function perKiB(lines, fns, floor) {
   const kib = lines.reduce((sum, line) => sum + line.length, 0) / 1024
-  const passes = []
-  for (let pass = 0; pass < 25; pass++) {
-    const started = performance.now()
-    for (let repeat = 0; repeat < 20; repeat++) for (const line of lines) fn(line)
-    passes.push(((performance.now() - started) * 1000) / (20 * kib))
+  const passes = Object.fromEntries(Object.keys(fns).map((name) => [name, []]))
+  for (let pass = 0; pass < 30; pass++) {
+    const order = pass % 2 ? Object.entries(fns).reverse() : Object.entries(fns)
+    for (const [name, fn] of order) {
+      const started = performance.now()
+      for (let repeat = 0; repeat < 20; repeat++) for (const line of lines) fn(line)
+      passes[name].push(((performance.now() - started) * 1000) / (20 * kib))
+    }
   }
-  return median(passes.slice(5)) // the first passes warm the compiler
+  // The first passes warm the compiler.
+  for (const name of Object.keys(passes)) passes[name] = passes[name].slice(6)
+  return Object.fromEntries(
+    Object.keys(fns).map((name) => [
+      name,
+      { us: median(passes[name]), ratio: median(passes[name].map((value, i) => value / passes[floor][i])) }
+    ])
+  )
 }
 
 async function redactionCost() {
-  const results = {}
   let sink = 0
   const ordinary = ordinaryLines()
   const keyed = keyedLines()
   // The same lines as one text: the scan itself, without a call for each line.
   const whole = [Array.from({ length: 8 }, () => ordinary.join('\n')).join('\n')]
+  const fns = { floor: (text) => (sink += text.includes(KEY) ? 1 : 0) }
   for (const subject of subjects) {
     const { makeRedactor } = await loadRedaction(subject.tree, subject.short)
     const redact = makeRedactor([KEY])
     for (const line of keyed) if (redact(line).includes(KEY)) throw new Error(`${subject.name}: the key was not redacted from ${line}`)
-    results[subject.short] = {
-      ordinary: perKiB(ordinary, (line) => (sink += redact(line).length)),
-      whole: perKiB(whole, (text) => (sink += redact(text).length)),
-      keyed: perKiB(keyed, (line) => (sink += redact(line).length))
-    }
+    fns[subject.short] = (text) => (sink += redact(text).length)
   }
-  const scan = (text) => (sink += text.includes(KEY) ? 1 : 0)
-  results.floor = { ordinary: perKiB(ordinary, scan), whole: perKiB(whole, scan), keyed: perKiB(keyed, scan) }
+  const results = { ordinary: perKiB(ordinary, fns, 'floor'), whole: perKiB(whole, fns, 'floor'), keyed: perKiB(keyed, fns, 'floor') }
   if (sink < 0) console.log(sink)
   return results
 }
@@ -375,6 +384,7 @@ async function lags() {
     byElimination: runs.filter((run) => run.byElimination).length,
     runs: runs.length
   })
+  for (const [key, runs] of Object.entries(results)) console.log(`lag ${key}: ${runs.map((run) => run.lag.toFixed(0)).join(' ')} ms`)
   return Object.fromEntries(Object.entries(results).map(([key, runs]) => [key, summary(runs)]))
 }
 
@@ -441,8 +451,8 @@ const rows = [
     ['keyed', 'Redaction of lines that hold the key, per KiB', '']
   ].map(([kind, figure, goal]) => [
     figure,
-    ...both((name) => `${redaction[name][kind].toFixed(2)} µs (${times(redaction[name][kind] / redaction.floor[kind])} the scan)`),
-    `\`includes\` scan: ${redaction.floor[kind].toFixed(2)} µs`,
+    ...both((name) => `${redaction[kind][name].us.toFixed(2)} µs (${times(redaction[kind][name].ratio)} the scan)`),
+    `\`includes\` scan: ${redaction[kind].floor.us.toFixed(2)} µs`,
     goal
   ]),
   ...['uncontended', 'hidden'].flatMap((kind) => [
@@ -504,7 +514,7 @@ const markdown = [
   '',
   '- Start-up: `dist/index.js` staged with `action.yml` alone and run as a runner runs it (a push event payload, every input set, a 34-character key, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `GITHUB_EVENT_PATH`), turn about with a bare `node` process sending one request to the same fake LayerCI; spawn → first request received. The figure is the median of the ratios pair by pair (times in brackets are medians).',
   '- Peak RSS: the kernel-reported maximum resident set size of the whole process (`process.resourceUsage().maxRSS` at exit), for a whole run.',
-  '- Redaction: the redactor for that key, called line by line as the action calls it, against `String.prototype.includes` looking for the key in the same lines. Ordinary text is what a run prints (settings, statuses, URLs with the key already redacted, job fields); the keyed lines hold the key raw, form-encoded, JSON-escaped or lower-cased.',
+  '- Redaction: the redactor for that key, called line by line as the action calls it, turn about with `String.prototype.includes` looking for the key in the same lines; the ratio is the median of the ratios pass by pass. Ordinary text is what a run prints (settings, statuses, URLs with the key already redacted, job fields); the keyed lines hold the key raw, form-encoded, JSON-escaped or lower-cased.',
   `- Lag: from the moment the job ends to the step's exit. Each run's job ends at a random moment of a poll interval (i = ${POLL_MS / 1000} s), so no run can do better than waiting for the next poll: i/2 on average. Hidden: another job on the branch starts 0.5–1.5 s after ours and ends a second later, before ours ends (FAILURE and SUCCEEDED in turn). GETs are counted from the create on, per poll (requests grouped by gaps of more than i/2).`,
   '',
   ...table(rows),
