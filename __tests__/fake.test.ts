@@ -1,5 +1,5 @@
 /** The fake LayerCI itself: the filters of ci-jobs.md and the search terms of the later API. */
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { startFake } from '../__fixtures__/fake.js'
 
 const REPO = 'layerci-example'
@@ -56,5 +56,22 @@ describe('fake LayerCI', () => {
     expect((await search('branch:main done')).job?.id).toBe(1)
     expect(await search('id:9')).toEqual({ status: 'error', error: `There are no runs in fake-owner/${REPO} matching the given filters.` })
     expect((await get(`${fake.url}/api/v1/run/${REPO}/search?search=id:1&layertoken=${fake.token}`)).status).toBe(401)
+  })
+
+  it('runs a schedule on the monotonic clock: a step of the system clock does not end a job early', async () => {
+    const fake = await startFake()
+    fake.addJob(REPO, {
+      schedule: [
+        { at: 0, calculated_status: 'RUNNING' },
+        { at: 60_000, calculated_status: 'SUCCEEDED' }
+      ]
+    })
+    const wallClock = Date.now()
+    const stepped = jest.spyOn(Date, 'now').mockImplementation(() => wallClock + 3_600_000)
+    try {
+      expect(fake.jobs(REPO)[0]).toMatchObject({ calculated_status: 'RUNNING' })
+    } finally {
+      stepped.mockRestore()
+    }
   })
 })

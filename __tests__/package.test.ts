@@ -34,7 +34,7 @@ interface PackResult {
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as PackageJson
 
-/** What the package is made of: the bundles, action.yml, the readme and the licenses. */
+/** What the package is made of: the bundles (undici on its own, loaded only if used), action.yml, the readme and the licenses. */
 const PACKED = [
   'LICENSE',
   'README.md',
@@ -44,6 +44,9 @@ const PACKED = [
   'dist/index.js',
   'dist/licenses.txt',
   'dist/package.json',
+  'dist/undici/index.js',
+  'dist/undici/licenses.txt',
+  'dist/undici/package.json',
   'package.json'
 ]
 

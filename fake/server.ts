@@ -90,7 +90,13 @@ interface FakeJob {
   repository_name: string
   id: number
   uuid: string
+  /** Wall-clock milliseconds, for the times the API shows. */
   createdAt: number
+  /**
+   * performance.now() at creation: a schedule runs on the monotonic clock, which a step of the
+   * system clock (NTP, a resumed VM) does not move; a job does not end early or late for it.
+   */
+  startedAt: number
   commit_sha: string
   branch: string
   merge_branch: string
@@ -250,6 +256,7 @@ export class FakeLayerCi {
       id,
       uuid: `00000000-0000-4000-8000-${hex}`,
       createdAt: Date.now(),
+      startedAt: performance.now(),
       merge_branch: fields.branch,
       ...fields
     }
@@ -257,7 +264,7 @@ export class FakeLayerCi {
 
   private current(job: FakeJob): { calculated_status: string; status: string; changedAt: number } {
     if (job.override) return { ...job.override, changedAt: Date.now() }
-    const age = Date.now() - job.createdAt
+    const age = performance.now() - job.startedAt
     let step: Step = job.schedule[0] ?? { at: 0, calculated_status: 'NEW' }
     for (const candidate of job.schedule) if (candidate.at <= age) step = candidate
     return {

@@ -6,6 +6,7 @@ export interface RunActionOptions {
   signal?: NodeJS.Signals
   signalAfterMs?: number
   nodeArgs?: string[]
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void
 }
 export interface RunActionResult {
   code: number | null

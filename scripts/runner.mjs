@@ -26,7 +26,8 @@ export function readOutputs(text) {
 
 /**
  * options: actionDir (holding dist/index.js), inputs {name: value}, event (payload object),
- * env (GITHUB_* and other variables), signal + signalAfterMs (to cancel), nodeArgs.
+ * env (GITHUB_* and other variables), signal + signalAfterMs (to cancel), nodeArgs, onSpawn (given
+ * the child process as soon as it is spawned).
  */
 export function runAction(options) {
   const dir = mkdtempSync(join(tmpdir(), 'layerci-runner-'))
@@ -49,6 +50,7 @@ export function runAction(options) {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))

@@ -183,6 +183,7 @@ class FakeLayerCi {
             id,
             uuid: `00000000-0000-4000-8000-${hex}`,
             createdAt: Date.now(),
+            startedAt: performance.now(),
             merge_branch: fields.branch,
             ...fields
         };
@@ -190,7 +191,7 @@ class FakeLayerCi {
     current(job) {
         if (job.override)
             return { ...job.override, changedAt: Date.now() };
-        const age = Date.now() - job.createdAt;
+        const age = performance.now() - job.startedAt;
         let step = job.schedule[0] ?? { at: 0, calculated_status: 'NEW' };
         for (const candidate of job.schedule)
             if (candidate.at <= age)
