@@ -2,7 +2,7 @@
 // variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files and an event payload, and reads the
 // outputs back. Plain JavaScript with no dependencies: the demo runs it before any install.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -60,6 +60,10 @@ export function runAction(options) {
   }
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
+      const outputFile = readFileSync(files.output, 'utf8')
+      const summary = readFileSync(files.summary, 'utf8')
+      // The runner's files are read; nothing of a run is left behind in the temporary directory.
+      rmSync(dir, { recursive: true, force: true })
       resolve({
         code,
         signal,
@@ -68,9 +72,9 @@ export function runAction(options) {
         pid: child.pid,
         started,
         ended: performance.now(),
-        outputs: readOutputs(readFileSync(files.output, 'utf8')),
-        outputFile: readFileSync(files.output, 'utf8'),
-        summary: readFileSync(files.summary, 'utf8')
+        outputs: readOutputs(outputFile),
+        outputFile,
+        summary
       })
     })
   })
