@@ -4,10 +4,10 @@ import { HELP, runCli, type CliIo } from '../src/cli-main.js'
 import { cliDefaults, defaultRepository } from '../src/ci-env.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { httpServer, serve } from '../__fixtures__/servers.js'
+import { tempDir } from '../__fixtures__/temp.js'
 
 function io(env: Record<string, string>, tty: boolean, clock = new FakeClock()): CliIo & { out: string[]; err: string[] } {
   const out: string[] = []
@@ -123,7 +123,7 @@ describe('CI defaults', () => {
 
   it('says plainly what LayerCI builds when no ref and no branch come from anywhere', async () => {
     const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
-    const plain = { ...io({ LAYERCI_TOKEN: fake.token }, false), cwd: mkdtempSync(join(tmpdir(), 'not-git-')) }
+    const plain = { ...io({ LAYERCI_TOKEN: fake.token }, false), cwd: tempDir('not-git-') }
     expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--no-wait'], plain)).toBe(0)
     expect(plain.err.join('')).toContain(
       'layerci-run: note: No --ref or --branch was given, and the git checkout gave none: LayerCI builds its own default, origin/master on the master branch.'
@@ -519,7 +519,7 @@ describe('runCli in-process: flags, output, exit codes', () => {
   })
 
   it('inside GitHub Actions, an event payload that is not JSON fails with exit 2 before any request', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'layerci-event-'))
+    const dir = tempDir('layerci-event-')
     writeFileSync(join(dir, 'event.json'), '{not json')
     const fake = await fakeRepo()
     const plain = io({ LAYERCI_TOKEN: fake.token, GITHUB_ACTIONS: 'true', GITHUB_EVENT_PATH: join(dir, 'event.json') }, false)

@@ -2,11 +2,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'
 import { createServer } from 'node:http'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
 import { scheduleTo } from '../fake/server.js'
+import { tempDir } from '../__fixtures__/temp.js'
 
 const CLI = resolve('dist/cli/index.js')
 const REPO = 'layerci-example'
@@ -38,7 +39,7 @@ function cli(
 }
 
 function gitRepo(branch: string): { dir: string; sha: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'layerci-git-'))
+  const dir = tempDir('layerci-git-')
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim()
   git('init', '-q', '-b', branch)
   writeFileSync(join(dir, 'Layerfile'), 'FROM vm/ubuntu:18.04\n')
@@ -221,7 +222,7 @@ describe('layerci-run', () => {
   })
 
   it('exit 2 inside GitHub Actions when the event payload is not JSON, naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'layerci-event-'))
+    const dir = tempDir('layerci-event-')
     writeFileSync(join(dir, 'event.json'), '{not json')
     const run = await cli(['--repository', REPO, '--api-url', 'http://127.0.0.1:9', '--ref', 'abc1234'], {
       LAYERCI_TOKEN: 'k3y-value',

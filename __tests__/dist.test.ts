@@ -4,13 +4,13 @@
  * and an event payload.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { runAction, type RunActionOptions } from '../scripts/runner.mjs'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
 import { scheduleTo } from '../fake/server.js'
+import { tempDir } from '../__fixtures__/temp.js'
 
 const REPO = 'layerci-example'
 const SHA = 'c0ffee0000000000000000000000000000000001'
@@ -19,7 +19,7 @@ let actionDir: string
 let defaults: Record<string, string>
 
 beforeAll(() => {
-  actionDir = mkdtempSync(join(tmpdir(), 'layerci-action-'))
+  actionDir = tempDir('layerci-action-')
   cpSync('action.yml', join(actionDir, 'action.yml'))
   cpSync('dist', join(actionDir, 'dist'), { recursive: true })
   const action = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
@@ -256,7 +256,7 @@ describe('dist/index.js as a runner runs it', () => {
 
   /** A module node preloads: Date.now() steps by `stepMs` once `afterMs` have passed, as NTP or a resumed VM steps a system clock. */
   function steppedClock(stepMs: number, afterMs: number): string[] {
-    const file = join(mkdtempSync(join(tmpdir(), 'layerci-clock-')), 'step.mjs')
+    const file = join(tempDir('layerci-clock-'), 'step.mjs')
     writeFileSync(
       file,
       `const real = Date.now.bind(Date)\nconst start = real()\nDate.now = () => { const t = real(); return t - start >= ${afterMs} ? t + ${stepMs} : t }\n`

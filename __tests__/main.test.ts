@@ -2,9 +2,9 @@ import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as coreFake from '../__fixtures__/core.js'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { MANUAL, startFake } from '../__fixtures__/fake.js'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tempDir } from '../__fixtures__/temp.js'
 
 jest.unstable_mockModule('@actions/core', () => coreFake)
 const { run } = await import('../src/main.js')
@@ -257,7 +257,7 @@ describe('run (the action), the runner files', () => {
     '%s that cannot be written fails the step before any job exists, naming it',
     async (variable) => {
       const { fake, clock } = await setup()
-      const path = join(mkdtempSync(join(tmpdir(), 'runner-')), 'missing-dir', 'file')
+      const path = join(tempDir('runner-'), 'missing-dir', 'file')
       const saved = process.env[variable]
       process.env[variable] = path
       try {
@@ -276,7 +276,7 @@ describe('run (the action), the runner files', () => {
 
   it('an event payload that is not JSON fails the step naming the file, before any request', async () => {
     const { fake, clock } = await setup()
-    const path = join(mkdtempSync(join(tmpdir(), 'runner-')), 'event.json')
+    const path = join(tempDir('runner-'), 'event.json')
     writeFileSync(path, '<html>')
     process.env.GITHUB_EVENT_PATH = path
     try {

@@ -4,10 +4,11 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { documentationFiles } from '../scripts/lint-workflows.mjs'
+import { tempDir } from '../__fixtures__/temp.js'
 
 interface PackageJson {
   name: string
@@ -138,7 +139,7 @@ describe('the CLI bundle', () => {
 })
 
 describe('npm pack, then npm install -g of the tarball', () => {
-  const work = mkdtempSync(join(tmpdir(), 'layerci-pack-'))
+  const work = tempDir('layerci-pack-')
   const prefix = join(work, 'prefix')
   let packed: PackResult
   let install: ReturnType<typeof spawnSync>

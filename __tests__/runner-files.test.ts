@@ -1,12 +1,12 @@
 /** The runner's files, checked before any job is created. */
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { InputError } from '../src/errors.js'
 import { checkRunnerFiles } from '../src/runner-files.js'
+import { tempDir } from '../__fixtures__/temp.js'
 
-const dir = (): string => mkdtempSync(join(tmpdir(), 'runner-files-'))
+const dir = (): string => tempDir('runner-files-')
 
 function failure(run: () => void): InputError {
   try {
