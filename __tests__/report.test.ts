@@ -78,7 +78,7 @@ describe('outputsOf', () => {
       branch: `main-${KEY}`
     })
     const state = stateWith(job, { url: `https://x/?layertoken=${KEY}` })
-    expect(outputsOf(state, safe)).toEqual({
+    const interim = {
       'job-id': '9',
       'job-url': 'https://x/?layertoken=***',
       'job-uuid': 'u-1',
@@ -86,18 +86,10 @@ describe('outputsOf', () => {
       'calculated-status': 'FAILURE',
       'commit-sha': 'c'.repeat(40),
       branch: 'main-***'
-    })
+    }
+    expect(outputsOf(state, safe)).toEqual(interim)
     const out = outputsOf(state, safe, true)
-    expect(out).toEqual({
-      'job-id': '9',
-      'job-url': 'https://x/?layertoken=***',
-      'job-uuid': 'u-1',
-      status: 'SEE_RUNNERS',
-      'calculated-status': 'FAILURE',
-      'commit-sha': 'c'.repeat(40),
-      branch: 'main-***',
-      job: safe.json(jobReport(state))
-    })
+    expect(out).toEqual({ ...interim, job: safe.json(jobReport(state)) })
     expect(JSON.parse(out.job ?? '')).toMatchObject({ id: 9, calculated_status: 'FAILURE', status: 'SEE_RUNNERS', established: 'read' })
   })
 
