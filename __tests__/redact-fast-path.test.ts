@@ -58,7 +58,10 @@ function mixedForm(key: string, pick: (n: number) => number, upper: (i: number) 
       bytes.map((hex) => `%25${hex}`).join(''),
       `&#${code};`,
       `&#x${code.toString(16)};`,
-      units.map((unit) => `\\u${unit}`).join('')
+      units.map((unit) => `\\u${unit}`).join(''),
+      bytes.map((hex) => `%2525${hex}`).join(''),
+      `&#000${code}`,
+      `&#x0${code.toString(16)}`
     ]
     if (c === ' ') forms.push('+')
     if (c === '"' || c === '\\' || c === '/') forms.push(`\\${c}`)
@@ -140,6 +143,15 @@ describe('makeRedactor: the fast path for text that holds no form of the key', (
             .map((piece) => {
               if (typeof piece === 'string') return piece
               const form = forms[piece % forms.length] ?? secret
+              // A mixed form inside another encoding (HTML-escaped, then put into a URL).
+              if (piece % 7 === 6)
+                return encodeURIComponent(
+                  mixedForm(
+                    secret,
+                    (n) => (choices[piece % choices.length] ?? 0) % n,
+                    () => false
+                  )
+                )
               if (piece % 3 === 0) return form.slice(0, piece % form.length)
               if (piece % 3 === 1)
                 return mixedForm(

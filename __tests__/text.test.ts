@@ -1,7 +1,7 @@
 /** The one output path: redaction of every form of the key, then neutralisation of server text. */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { makeRedactor, secretForms } from '../src/redact.js'
+import { makeFullRedactor, makeRedactor, secretForms } from '../src/redact.js'
 import { escapeHtml, makeSafeText, neutralize } from '../src/text.js'
 
 const KEY = `Ke&y'"\\!<x>(1)~*+z`
@@ -70,6 +70,37 @@ describe('makeRedactor', () => {
   ])('redacts the key written by any encoder, character by character: %s', (_, form) => {
     const base64ish = makeRedactor([KEY])
     expect(base64ish(`before ${form} after`)).toBe('before *** after')
+  })
+
+  const each = (f: (c: string, code: number) => string): string => Array.from(KEY, (c) => f(c, c.codePointAt(0) ?? 0)).join('')
+  it.each<[string, string]>([
+    ['decimal references with leading zeros', each((_, code) => `&#000${code};`)],
+    ['hexadecimal references with leading zeros, "X"', each((_, code) => `&#X00${code.toString(16)};`)],
+    ['references without their ";"', each((_, code) => `&#${code}`)],
+    ['named references without their ";"', KEY.replace(/&/g, '&amp').replace(/</g, '&lt').replace(/>/g, '&gt').replace(/"/g, '&quot')],
+    ['percent-encoded three times', encodeURIComponent(encodeURIComponent(encodeURIComponent(KEY)))],
+    ['HTML-escaped, then percent-encoded (into a URL)', encodeURIComponent(each((_, code) => `&#${code};`))],
+    [
+      'JSON-escaped, then HTML-escaped, then percent-encoded',
+      encodeURIComponent(each((_, code) => `\\u${code.toString(16).padStart(4, '0')}`).replace(/\\/g, '&#92;'))
+    ]
+  ])('redacts the key read through HTML, percent and JSON decoders, one inside another: %s', (_, form) => {
+    expect(makeRedactor([KEY])(`before ${form} after`)).toBe('before *** after')
+    expect(makeFullRedactor([KEY])(`before ${form} after`)).toBe('before *** after')
+  })
+
+  it('redacts a key with a space written "%2B" (a form-encoded "+", then percent-encoded)', () => {
+    expect(makeRedactor(['ab cd'])('x ab%2Bcd y')).toBe('x *** y')
+    expect(makeRedactor(['ab cd'])('x ab%252Bcd y')).toBe('x *** y')
+  })
+
+  it('a key that ends or starts with "*" is never spelled again by the placeholder and the text beside it', () => {
+    const redact = makeRedactor(['x9Q*'])
+    for (const text of ['x9Qx9Q%789Q*', `bad key ${'x9Q'.repeat(5)}%789Q*`, '*x9Q*', 'x9Q**'])
+      expect(redact(text).toLowerCase()).not.toContain('x9q*')
+    expect(makeRedactor(['*x9Q'])('%2Ax9Qx9Qx9Q').toLowerCase()).not.toContain('*x9q')
+    // Withheld whole only when redacting again and again does not settle.
+    expect(redact('bad key x9Q* here')).toBe('bad key *** here')
   })
 
   it('redacts a base64 key ("+", "/", "=") as Python\'s quote() and Go\'s PathEscape write it', () => {

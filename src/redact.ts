@@ -120,24 +120,31 @@ const NAMED_ENTITIES: Readonly<Record<string, readonly string[]>> = {
 }
 
 /**
- * Every way one character can be written by the encoders a server or a proxy may apply: itself,
- * percent-encoded (any encoder that escapes more or fewer characters, "+" for a space), as a
- * decimal or hexadecimal HTML reference or a named one, as a JSON escape ("\u0041", "\"", "\/").
+ * Samples of the ways one character can be written by the encoders a server or a proxy may apply:
+ * itself, percent-encoded (once, twice, three times; "+" or "%2B" for a space), as a decimal or
+ * hexadecimal HTML reference (with leading zeros, without the ";") or a named one, as a JSON escape
+ * ("\u0041", "\"", "\/"). The decoder below reads all of these and more; the pre-check checks
+ * that each of these samples holds a trigger.
  */
 function charForms(c: string): string[] {
   const code = c.codePointAt(0) ?? 0
   // JSON escapes a character outside the BMP as two UTF-16 code units.
   const units = Array.from({ length: c.length }, (_, i) => c.charCodeAt(i))
+  const bytes = utf8Hex(c)
   const forms = [
     c,
     ...percentForms(c),
+    bytes.map((hex) => `%2525${hex}`).join(''),
     `&#${code};`,
+    `&#${code}`,
+    `&#000${code};`,
     `&#x${code.toString(16)};`,
+    `&#X00${code.toString(16).toUpperCase()}`,
     units.map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).join('')
   ]
   const named = NAMED_ENTITIES[c]
-  if (named !== undefined) forms.push(...named)
-  if (c === ' ') forms.push('+')
+  if (named !== undefined) forms.push(...named, ...named.map((name) => name.slice(0, -1)))
+  if (c === ' ') forms.push('+', '%2B', '%252b')
   if (c === '"' || c === '\\' || c === '/') forms.push(`\\${c}`)
   return forms
 }
@@ -145,18 +152,206 @@ function charForms(c: string): string[] {
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
- * A pattern for the key written with each character in any of its forms, mixed as any encoder
- * mixes them (Python's quote() keeps "/", Go's PathEscape keeps "+" and "=", encodeURI keeps
- * both), in any letter case (hex digits, a lower-cased host name).
+ * A text, decoded: each UTF-16 code unit of `text` comes from the span `start[i]`–`end[i]` of the
+ * original text (a unit of a reference or an escape from the whole reference).
  */
-function anyMixOf(secret: string): RegExp {
-  const parts = Array.from(secret).map((c) => `(?:${charForms(c).map(escapeRegExp).join('|')})`)
-  return new RegExp(parts.join(''), 'gi')
+interface Decoded {
+  readonly text: string
+  readonly start: readonly number[]
+  readonly end: readonly number[]
+}
+
+/** Named references by name (lower-cased: "&AMP;" and "&amp;" alike), longest first in the pattern. */
+const BY_NAME = new Map(
+  Object.entries(NAMED_ENTITIES).flatMap(([c, names]) => names.map((name) => [name.slice(1, -1).toLowerCase(), c] as const))
+)
+
+/**
+ * What decoders read as one character: a percent-encoded byte, a decimal or hexadecimal HTML
+ * reference (leading zeros, the ";" left out, as HTML parsers accept them), a named reference of
+ * the table above (with or without its ";"), a JSON escape. A "+" (a form-encoded space) is not
+ * decoded: a key's space is looked for as " " or "+" (an encoder that writes a space as "+" may
+ * keep a "+" of the key as it is).
+ */
+const TOKEN = new RegExp(
+  `%([0-9a-f]{2})|&#(?:x0*([0-9a-f]{1,6})(?![0-9a-f])|0*([0-9]{1,7})(?![0-9]));?|&(${[...BY_NAME.keys()]
+    .sort((a, b) => b.length - a.length)
+    .join('|')});?|\\\\u([0-9a-f]{4})|\\\\(["\\\\/])`,
+  'gi'
+)
+
+/** The continuation bytes of a UTF-8 sequence that starts with `lead`, or -1 when it starts none. */
+function continuationBytes(lead: number): number {
+  if (lead < 0x80) return 0
+  if (lead >= 0xc2 && lead < 0xe0) return 1
+  if (lead >= 0xe0 && lead < 0xf0) return 2
+  if (lead >= 0xf0 && lead < 0xf5) return 3
+  return -1
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Percent-encoded bytes from `at` in `text`: one character's UTF-8 sequence, as the character and
+ * the length of its encoding, or undefined when the bytes there are not one valid sequence.
+ */
+function percentChar(text: string, at: number): { char: string; length: number } | undefined {
+  const byte = (i: number): number => {
+    const hex = text.slice(at + i * 3, at + i * 3 + 3)
+    return /^%[0-9a-f]{2}$/i.test(hex) ? parseInt(hex.slice(1), 16) : -1
+  }
+  const lead = byte(0)
+  const more = continuationBytes(lead)
+  if (more < 0) return undefined
+  const bytes = [lead]
+  for (let i = 1; i <= more; i++) bytes.push(byte(i))
+  if (bytes.some((value) => value < 0)) return undefined
+  try {
+    return { char: utf8Strict.decode(new Uint8Array(bytes)), length: bytes.length * 3 }
+  } catch {
+    return undefined
+  }
+}
+
+/** The character a token (a match of TOKEN) stands for, or undefined for one that stands for none. */
+function tokenChar(match: RegExpExecArray): string | undefined {
+  const [, , hex, decimal, name, unit, escaped] = match
+  const code = hex !== undefined ? parseInt(hex, 16) : decimal !== undefined ? parseInt(decimal, 10) : undefined
+  if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : undefined
+  if (name !== undefined) return BY_NAME.get(name.toLowerCase())
+  if (unit !== undefined) return String.fromCharCode(parseInt(unit, 16))
+  return escaped
+}
+
+/** One decoding of every token of `from`, or undefined when it holds none. */
+function decodeOnce(from: Decoded): Decoded | undefined {
+  const { text } = from
+  let out = ''
+  const start: number[] = []
+  const end: number[] = []
+  let done = 0
+  let changed = false
+  const keep = (until: number): void => {
+    out += text.slice(done, until)
+    for (let i = done; i < until; i++) {
+      start.push(from.start[i] ?? i)
+      end.push(from.end[i] ?? i + 1)
+    }
+  }
+  TOKEN.lastIndex = 0
+  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) {
+    const at = match.index
+    if (at < done) continue
+    let char: string | undefined
+    let length = match[0].length
+    if (match[1] !== undefined) {
+      const decoded = percentChar(text, at)
+      char = decoded?.char
+      length = decoded?.length ?? length
+    } else {
+      char = tokenChar(match)
+    }
+    if (char === undefined) continue
+    keep(at)
+    const spanStart = from.start[at] ?? at
+    const spanEnd = from.end[at + length - 1] ?? at + length
+    for (let i = 0; i < char.length; i++) {
+      start.push(spanStart)
+      end.push(spanEnd)
+    }
+    out += char
+    done = at + length
+    TOKEN.lastIndex = done
+    changed = true
+  }
+  if (!changed) return undefined
+  keep(text.length)
+  return { text: out, start, end }
+}
+
+/** How many times a text is decoded: a key encoded three times over, then the key itself. */
+const DECODINGS = 4
+
+/**
+ * A pattern for one character of a key in any of its forms: itself ("+" too for a space),
+ * percent-encoded once or more ("%41", "%2541", "%252541"), a decimal or hexadecimal reference
+ * with leading zeros or none and the ";" or none, a named reference with or without its ";", a
+ * JSON escape. With the flag "i": any letter case (hex digits, "&#X41", a lower-cased host name).
+ */
+function charPattern(c: string): string {
+  const code = c.codePointAt(0) ?? 0
+  const units = Array.from({ length: c.length }, (_, i) => c.charCodeAt(i).toString(16).padStart(4, '0'))
+  const alternatives = [
+    escapeRegExp(c),
+    utf8Hex(c)
+      .map((hex) => `%(?:25)*${hex}`)
+      .join(''),
+    `&#0*${code};?`,
+    `&#x0*${code.toString(16)};?`,
+    units.map((unit) => `\\\\u${unit}`).join('')
+  ]
+  for (const name of NAMED_ENTITIES[c] ?? []) alternatives.push(`${escapeRegExp(name.slice(0, -1))};?`)
+  if (c === ' ') alternatives.push('\\+', '%(?:25)*2b', '&plus;?')
+  if (c === '"' || c === '\\' || c === '/') alternatives.push(`\\\\${escapeRegExp(c)}`)
+  return `(?:${alternatives.join('|')})`
+}
+
+/** The key written with each character in any of its forms, mixed as any encoder mixes them. */
+const anyMixOf = (secret: string): RegExp => new RegExp(Array.from(secret, charPattern).join(''), 'gi')
+
+/**
+ * The spans of `text` that hold one of `secrets` written with each character in any of its forms,
+ * mixed as any encoder mixes them (Python's quote() keeps "/", Go's PathEscape keeps "+" and "=",
+ * encodeURI keeps both), in any letter case, and encoded up to DECODINGS times over (the key
+ * HTML-escaped by a server, then percent-encoded into a URL): the text is decoded again and
+ * again, and each decoding is searched.
+ */
+function keySpans(secrets: readonly string[], text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = []
+  const patterns = secrets.map((secret) => analysed(secret).mix())
+  let level: Decoded | undefined = { text, start: [], end: [] }
+  for (let round = 0; level !== undefined && round <= DECODINGS; round++) {
+    for (const pattern of patterns) {
+      pattern.lastIndex = 0
+      for (let match = pattern.exec(level.text); match !== null; match = pattern.exec(level.text)) {
+        const first = match.index
+        const last = first + match[0].length - 1
+        spans.push([level.start[first] ?? first, level.end[last] ?? last + 1])
+      }
+    }
+    level = decodeOnce(level)
+  }
+  return spans
+}
+
+/** `text` with every span of a key replaced, overlapping spans as one. */
+function replaceSpans(text: string, spans: Array<[number, number]>): string {
+  if (spans.length === 0) return text
+  spans.sort((a, b) => a[0] - b[0])
+  let out = ''
+  let done = 0
+  let open: [number, number] | undefined
+  for (const span of spans) {
+    if (open !== undefined && span[0] < open[1]) {
+      open[1] = Math.max(open[1], span[1])
+      continue
+    }
+    if (open !== undefined) {
+      out += text.slice(done, open[0]) + REDACTED
+      done = open[1]
+    }
+    open = [span[0], span[1]]
+  }
+  if (open !== undefined) {
+    out += text.slice(done, open[0]) + REDACTED
+    done = open[1]
+  }
+  return out + text.slice(done)
 }
 
 /** Every form of `secret` that the encodings above make, alone or one after another. */
 export function secretForms(secret: string): string[] {
-  return [...analysed(secret).forms]
+  return [...formsOf(secret)]
 }
 
 function computeForms(secret: string): string[] {
@@ -175,6 +370,7 @@ function computeForms(secret: string): string[] {
   return [...forms].filter((form) => form.length >= secret.length)
 }
 
+/** The whole-key forms of the most recent keys: a run has one or two (the key as given and trimmed). */
 /**
  * What a key costs to look for, worked out once per key and shared by every redactor of it (the
  * action registers the forms as masks, then builds its own redactor and the client's): the forms,
@@ -203,53 +399,58 @@ function analysed(secret: string): Analysed {
   return entry
 }
 
+const formsOf = (secret: string): readonly string[] => analysed(secret).forms
+
 /*
  * The fast path, and why it is sound. Most texts a run prints (settings, statuses, job fields,
  * URLs whose key is already redacted) hold no form of the key; for them the whole redaction (a
- * split for each form, then the "any mix" pattern) changes nothing, and one scan proves it:
+ * split for each form, then the search of every decoding) changes nothing, and one scan proves it.
+ * The pre-check looks for "triggers" (triggersOf): a percent-encoded byte that is the first byte of
+ * a key's character, a letter or a digit, "%", "&", "#" or "\\" ("+" for a key with a space); "&#";
+ * "&amp" before "#" or a letter; a backslash before "u", a quote, a backslash or a slash; a named
+ * reference (without its ";") of a key's character or of "#", "%", "\\" ("+"); "+" for a key with a
+ * space; and the key itself in any letter case.
  *
- * 1. Every form charForms() gives a character, other than the character itself, holds a
- *    "trigger": "%" or "%25" before the hex digits of the character's first UTF-8 byte
- *    (percent-encoded once or twice), "&#" (a decimal or hex reference), a backslash before "u"
- *    (JSON), or before the character itself when it is a quote, a backslash or a slash, one of
- *    its named references ("&lowbar;"), or "+" (for a space). The triggers are those of the
- *    key's own characters: "%2F" or "&amp;" in a text is no trigger for a key without "/" or "&".
- *    preCheck() checks (1) for each character of the key as it builds the pattern, and gives up
- *    the fast path for a key where it fails.
- * 2. A match of a key's "any mix" pattern writes each character in one of its forms. If one of
- *    them is not the character itself, the match holds a trigger (1). If all of them are, the
- *    match is the key, character by character in any letter case: the pre-check looks for the
- *    key itself with the same flag ("i") as the mix pattern.
- * 3. A whole-key form of secretForms() either holds a match of the pre-check pattern, or it is one
- *    of the few that do not (a URL parser's rewrite): those are looked for as they are.
- * 4. The pattern has no anchors, look-arounds or back-references, so what it matches inside a form
- *    it matches inside any text that holds the form; and under "i" a character matches by its
- *    case-folded value alone, so a form in another letter case (as the mix pattern allows it) is
- *    matched all the same.
- * So a text the pre-check passes holds no whole-key form (3) and no match of a mix pattern (2): no
- * split and no mix pattern changes it, and the result is the parameter rule's alone. The start of
- * a key parameter is in the same scan: a text with neither is returned as it is.
+ * 1. Every alternative of charPattern() but the character itself holds a trigger. preCheck()
+ *    checks this on samples of every form (charForms), and gives up the fast path for a key where
+ *    one holds none. So a match of a mix pattern in a text without a trigger is the key, character
+ *    by character in some letter case: a trigger too ("i" in both patterns).
+ * 2. Decoding a text without a trigger changes it only at tokens that are no trigger: each turns
+ *    into an "inert" character, one that is not a key's character, a letter, a digit, "%", "&",
+ *    "#", "\\", "+" or ";" after a reference. An inert character is part of no form of a key's
+ *    character, so no mix match holds one, and it leads no token and completes none, so the next
+ *    decoding changes only tokens of the same kind. Every decoding is then the text with some
+ *    characters made inert, and a mix match in it is a mix match of the text itself, where (1)
+ *    found none. (The argument assumes the text was made by encoders that escape "%", "&" and "\\"
+ *    whenever they escape a letter or a digit, as every encoder does.)
+ * 3. A whole-key form of secretForms() either holds a trigger, or it is one of the few that do not
+ *    (a URL parser's rewrite): those are looked for as they are.
+ * 4. The patterns have no anchors or back-references, so what they match inside a form they match
+ *    inside any text that holds the form.
+ * So a text the pre-check passes holds no whole-key form (3) and nothing the search finds (1, 2):
+ * the result is the parameter rule's alone. The start of a key parameter is in the same scan: a
+ * text with neither is returned as it is.
  */
 function triggersOf(secret: string): string[] {
-  const chars = [...new Set(secret)]
-  // "%" or "%25" before the first byte of one of the key's characters, as hex digits ("%6C", "%256c").
-  const bytes = new Map<string, Set<string>>()
-  for (const c of chars) {
-    const [high = '', low = ''] = utf8Hex(c)[0] ?? ''
-    bytes.set(high, (bytes.get(high) ?? new Set()).add(low))
-  }
-  const percent = `%(?:25)?(?:${[...bytes].map(([high, lows]) => `${high}[${[...lows].join('')}]`).join('|')})`
-  const jsonEscaped = chars.filter((c) => c === '"' || c === '\\' || c === '/').map(escapeRegExp)
-  const triggers = [percent, '&#', `\\\\[u${jsonEscaped.join('')}]`]
-  for (const c of chars) triggers.push(...(NAMED_ENTITIES[c] ?? []).map(escapeRegExp))
-  if (secret.includes(' ')) triggers.push('\\+')
+  const chars = new Set(secret)
+  // A percent-encoded byte: the first byte of a key's character, a letter or a digit (the body of
+  // a token), or a token's lead ("%", "&", "#", "\\"), or "+" for a key with a space.
+  const bytes = new Set(['3[0-9]', '[4-7][0-9a-f]', '2[356]', '5c'])
+  for (const c of chars) bytes.add(utf8Hex(c)[0] ?? '')
+  if (chars.has(' ')) bytes.add('2b')
+  // A named reference of a key's character, or of a token's lead; "&amp;" only before what can
+  // follow "&" in a token.
+  const leads = ['#', '%', '\\', ...(chars.has(' ') ? ['+'] : [])]
+  const named = [...new Set([...chars, ...leads])].flatMap((c) => (NAMED_ENTITIES[c] ?? []).map((name) => escapeRegExp(name.slice(0, -1))))
+  const triggers = [`%(?:${[...bytes].join('|')})`, '&#', '&amp;?[#a-z]', '\\\\[u"\\\\/]', ...named]
+  if (chars.has(' ')) triggers.push('\\+')
   return triggers
 }
 
 interface PreCheck {
-  /** False only for a text that no mix pattern matches (2). */
-  mixMayMatch(text: string): boolean
-  /** False only for a text that holds no form of a key: no split and no mix pattern changes it. */
+  /** False only for a text in which the decoding search finds no key (1). */
+  searchMayFind(text: string): boolean
+  /** False only for a text that holds no form of a key: no split and no search changes it. */
   keyMayOccur(text: string): boolean
   /** False only for a text that holds no form of a key and no key parameter: redaction changes nothing. */
   anyMayOccur(text: string): boolean
@@ -262,15 +463,15 @@ function preCheck(secrets: readonly string[]): PreCheck {
   for (const c of new Set(secrets.flatMap((secret) => Array.from(secret)))) {
     // The argument above, checked: a form of a character that the pre-check would not see.
     if (charForms(c).some((form) => form !== c && !keyPattern.test(form))) {
-      return { mixMayMatch: () => true, keyMayOccur: () => true, anyMayOccur: () => true }
+      return { searchMayFind: () => true, keyMayOccur: () => true, anyMayOccur: () => true }
     }
   }
-  const unseen = [...new Set(secrets.flatMap((secret) => analysed(secret).forms))].filter((form) => !keyPattern.test(form))
+  const unseen = [...new Set(secrets.flatMap(formsOf))].filter((form) => !keyPattern.test(form))
   const holdsUnseen = (text: string): boolean => unseen.some((form) => text.includes(form))
   // Whatever the key pattern or the parameter rule matches, this matches too: one scan for most texts.
   const anyPattern = new RegExp([...alternatives, KEY_PARAM_START].join('|'), 'i')
   return {
-    mixMayMatch: (text) => keyPattern.test(text),
+    searchMayFind: (text) => keyPattern.test(text),
     keyMayOccur: (text) => keyPattern.test(text) || holdsUnseen(text),
     anyMayOccur: (text) => anyPattern.test(text) || holdsUnseen(text)
   }
@@ -282,7 +483,7 @@ export interface RedactionCounts {
   keyFree: number
   /** Texts that went through every form. */
   full: number
-  /** Of those, the texts that went through the "any mix" pattern too (a trigger was left). */
+  /** Of those, the texts that went through the decoding search too (a trigger was left). */
   mixed: number
 }
 
@@ -298,7 +499,7 @@ export function redactionCounts(redact: Redactor): Readonly<RedactionCounts> | u
 function formReplacer(secrets: readonly string[]): (text: string) => string {
   // Longest first, so that an encoded form is not half-replaced through a shorter one; the forms
   // before the parameter rule, which stops at characters a raw key may hold.
-  const ordered = [...new Set(secrets.flatMap((secret) => analysed(secret).forms))].sort((a, b) => b.length - a.length)
+  const ordered = [...new Set(secrets.flatMap(formsOf))].sort((a, b) => b.length - a.length)
   return (text) => {
     let out = text
     // A text holds one form or two: looking costs less than splitting and joining.
@@ -307,44 +508,68 @@ function formReplacer(secrets: readonly string[]): (text: string) => string {
   }
 }
 
-const mixReplace = (secrets: readonly string[], text: string): string =>
-  secrets.reduce((out, secret) => out.replace(analysed(secret).mix(), REDACTED), text)
+const searchReplace = (secrets: readonly string[], text: string): string => replaceSpans(text, keySpans(secrets, text))
+
+/** How often a text is redacted again when the placeholder may spell a key with what is next to it. */
+const REDACTIONS = 8
 
 /**
- * Every text through every form and the "any mix" pattern, then the parameter rule, without a
+ * A key with a "*" in it can be spelled again by REDACTED and the text next to it ("x9Q" + "***"
+ * for the key "x9Q*"): for such a key the result is redacted again until nothing changes, and a
+ * text that still changes after REDACTIONS times is withheld whole.
+ */
+function settled(secrets: readonly string[], redactOnce: Redactor, again: Redactor = redactOnce): Redactor {
+  if (!secrets.some((secret) => secret.includes(REDACTED[0] ?? '*'))) return redactOnce
+  return (text) => {
+    let out = redactOnce(text)
+    // Nothing replaced: no placeholder to spell a key with.
+    if (out === text) return out
+    for (let i = 1; i < REDACTIONS; i++) {
+      const next = again(out)
+      if (next === out) return out
+      out = next
+    }
+    return again(out) === out ? out : REDACTED
+  }
+}
+
+/**
+ * Every text through every form and the decoding search, then the parameter rule, without a
  * pre-check: what a redactor's result must equal. Exported for the tests, which compare the two.
  */
 export function makeFullRedactor(secrets: readonly string[]): Redactor {
   const keys = secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH)
   const replaceForms = formReplacer(keys)
-  return (text) => mixReplace(keys, replaceForms(text)).replace(KEY_PARAMS, `$1${REDACTED}`)
+  return settled(keys, (text) => searchReplace(keys, replaceForms(text)).replace(KEY_PARAMS, `$1${REDACTED}`))
 }
 
 function buildRedactor(secrets: readonly string[]): Redactor {
   const check = preCheck([...new Set(secrets)])
   const taken: RedactionCounts = { keyFree: 0, full: 0, mixed: 0 }
   let replaceForms: ((text: string) => string) | undefined
-  const redact: Redactor = (text: string) => {
+  // The counts are of the texts given; the re-redactions of settled() are not counted.
+  const redactOnce = (text: string, tally: RedactionCounts = { keyFree: 0, full: 0, mixed: 0 }): string => {
     if (!check.anyMayOccur(text)) {
-      taken.keyFree++
+      tally.keyFree++
       return text
     }
     let out = text
     if (check.keyMayOccur(text)) {
-      taken.full++
+      tally.full++
       replaceForms ??= formReplacer(secrets)
       out = replaceForms(text)
       // Once the whole-key forms are replaced, most texts are left without a trigger (a URL that
-      // held the key): then no mix pattern can match either, and none is compiled or run.
-      if (check.mixMayMatch(out)) {
-        taken.mixed++
-        out = mixReplace(secrets, out)
+      // held the key): then the search cannot find a key either, and is not run.
+      if (check.searchMayFind(out)) {
+        tally.mixed++
+        out = searchReplace(secrets, out)
       }
     } else {
-      taken.keyFree++
+      tally.keyFree++
     }
     return out.replace(KEY_PARAMS, `$1${REDACTED}`)
   }
+  const redact = settled(secrets, (text) => redactOnce(text, taken), redactOnce)
   counts.set(redact, taken)
   return redact
 }
