@@ -387,3 +387,79 @@ describe('LatestTracker: the branch', () => {
     }
   })
 })
+
+describe("LatestTracker: an answer that breaks its query's filter", () => {
+  /**
+   * A loopback server that answers the first query whose filters `when` picks with job 2 as
+   * `answer` gives it, and every other query with job 2 on main in a status that query matches:
+   * our job 1 is hidden, so the tracker asks the filters that could tell it apart, one of which
+   * gets the broken answer.
+   */
+  async function brokenAnswer(when: (query: URLSearchParams) => boolean, answer: (query: URLSearchParams) => Record<string, unknown>) {
+    let broken = false
+    const server = await httpServer((request, response) => {
+      const query = new URL(request.url ?? '/', 'http://x').searchParams
+      // Otherwise a consistent answer: job 2, newer, in a status the filters match.
+      const status = query.get('calculated_status') ?? (query.has('failed') ? 'FAILURE' : query.has('done') ? 'SUCCEEDED' : 'RUNNING')
+      let job: Record<string, unknown> = { id: 2, calculated_status: status, status: 'SEE_RUNNERS', branch: 'main' }
+      if (!broken && when(query)) {
+        broken = true
+        job = { id: 2, status: 'SEE_RUNNERS', ...answer(query) }
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(JSON.stringify({ status: 'ok', job }))
+    })
+    const clock = new FakeClock()
+    const log = new MemoryLog()
+    const client = new LayerCiClient({
+      apiUrl: server.origin,
+      token: 'k',
+      flavor: 'layerci',
+      repoName: REPO,
+      deadline: clock.now() + 60_000,
+      transport: new HttpClientTransport('latest-tracker-test'),
+      clock,
+      log
+    })
+    const created: Job = { id: 1, calculated_status: 'RUNNING', status: 'SEE_RUNNERS', branch: 'main', raw: { branch: 'main' } }
+    const tracker = new LatestTracker(client, 1, log, { repoName: REPO, created })
+    try {
+      for (let i = 0; i < 3; i++) await tracker.check()
+    } finally {
+      await server.close()
+    }
+    return { broken, warnings: log.matching('warning') }
+  }
+
+  it.each<[string, (query: URLSearchParams) => boolean, (query: URLSearchParams) => Record<string, unknown>, RegExp]>([
+    [
+      'a job on another branch for branch=main',
+      (query) => query.get('branch') === 'main' && !query.has('calculated_status') && !query.has('done') && !query.has('failed'),
+      () => ({ calculated_status: 'RUNNING', branch: 'dev' }),
+      /LayerCI answered the newest job on branch main with job 2 in RUNNING on dev, which branch=main does not match by the API's definition/
+    ],
+    [
+      'a job in flight for done=true',
+      (query) => query.has('done'),
+      () => ({ calculated_status: 'RUNNING', branch: 'main' }),
+      /LayerCI answered the newest finished job on branch main \(done=true\) with job 2 in RUNNING, which done=true does not match/
+    ],
+    [
+      'a job that did not fail for failed=true',
+      (query) => query.has('failed'),
+      () => ({ calculated_status: 'SUCCEEDED', branch: 'main' }),
+      /LayerCI answered the newest failed job on branch main \(failed=true\) with job 2 in SUCCEEDED, which failed=true does not match/
+    ],
+    [
+      'a job in another status for calculated_status',
+      (query) => query.has('calculated_status'),
+      (query) => ({ calculated_status: query.get('calculated_status') === 'SUCCEEDED' ? 'FAILURE' : 'SUCCEEDED', branch: 'main' }),
+      /LayerCI answered the newest [A-Z_]+ job on branch main with job 2 in [A-Z_]+, which calculated_status=[A-Z_]+ does not match/
+    ]
+  ])('%s: elimination ends, saying which answer broke which filter', async (_, when, answer, warning) => {
+    const { broken, warnings } = await brokenAnswer(when, answer)
+    expect(broken).toBe(true)
+    expect(warnings.some((line) => warning.test(line))).toBe(true)
+    expect(warnings.some((line) => line.includes('nothing is concluded about job 1 from what a query does not show'))).toBe(true)
+  })
+})
