@@ -60,8 +60,9 @@ function mixedForm(key: string, pick: (n: number) => number, upper: (i: number) 
       `&#x${code.toString(16)};`,
       units.map((unit) => `\\u${unit}`).join(''),
       bytes.map((hex) => `%2525${hex}`).join(''),
-      `&#000${code}`,
-      `&#x0${code.toString(16)}`
+      // Leading zeros (a reference without its ";" before a digit would be another character).
+      `&#000${code};`,
+      `&#x0${code.toString(16)};`
     ]
     if (c === ' ') forms.push('+')
     if (c === '"' || c === '\\' || c === '/') forms.push(`\\${c}`)

@@ -89,6 +89,23 @@ describe('makeRedactor', () => {
     expect(makeFullRedactor([KEY])(`before ${form} after`)).toBe('before *** after')
   })
 
+  it.each<[string, string, string]>([
+    ['HTML-escaped, then put into a path by Go\'s PathEscape (";" and "#" escaped, "&" kept)', `ab"cd'ef`, '/x/ab&quot%3Bcd&%23x27%3Bef/y'],
+    ['HTML-escaped twice, then PathEscape', 'abcd<efgh', '/x/abcd&amp%3Blt%3Befgh/y'],
+    ['JSON-escaped, HTML-escaped, then PathEscape', 'ab"cd', '/x/ab%5C&quot%3Bcd/y']
+  ])('redacts a key escaped, then percent-encoded with the ";" of its references: %s', (_, key, text) => {
+    expect(makeRedactor([key])(text)).toBe('/x/***/y')
+  })
+
+  it('a key of many backslashes is looked for in a text of many backslashes without a blow-up', () => {
+    const key = `${'\\'.repeat(30)}x`
+    const text = `log: ${'\\'.repeat(200)} end`
+    // Each backslash of the text is one of the key's, or a JSON-escaped pair is one: one reading a place.
+    expect(makeRedactor([key])(text)).toBe(text)
+    expect(makeRedactor([key])(`log: ${key} end`)).toBe('log: *** end')
+    expect(makeRedactor([key])(`log: ${JSON.stringify(key)} end`)).toBe('log: "***" end')
+  })
+
   it('redacts a key with a space written "%2B" (a form-encoded "+", then percent-encoded)', () => {
     expect(makeRedactor(['ab cd'])('x ab%2Bcd y')).toBe('x *** y')
     expect(makeRedactor(['ab cd'])('x ab%252Bcd y')).toBe('x *** y')

@@ -223,8 +223,8 @@ function tokenChar(match: RegExpExecArray): string | undefined {
   return escaped
 }
 
-/** One decoding of every token of `from`, or undefined when it holds none. */
-function decodeOnce(from: Decoded): Decoded | undefined {
+/** One decoding of every token (or only the percent-encoded bytes) of `from`, or undefined when it holds none. */
+function decodeOnce(from: Decoded, percentOnly: boolean): Decoded | undefined {
   const { text } = from
   let out = ''
   const start: number[] = []
@@ -244,6 +244,7 @@ function decodeOnce(from: Decoded): Decoded | undefined {
     if (at < done) continue
     let char: string | undefined
     let length = match[0].length
+    if (percentOnly && match[1] === undefined) continue
     if (match[1] !== undefined) {
       const decoded = percentChar(text, at)
       char = decoded?.char
@@ -269,8 +270,12 @@ function decodeOnce(from: Decoded): Decoded | undefined {
   return { text: out, start, end }
 }
 
-/** How many times a text is decoded: a key encoded three times over, then the key itself. */
-const DECODINGS = 4
+/**
+ * How many times a text is decoded. Percent-encoding is the outer layer of most chains (a key
+ * HTML- or JSON-escaped, then put into a URL, where a ";" after a reference is escaped too): a
+ * text is percent-decoded while it holds percent-encoded bytes, then decoded of every token.
+ */
+const DECODINGS = 6
 
 /**
  * A pattern for one character of a key in any of its forms: itself ("+" too for a space),
@@ -292,7 +297,9 @@ function charPattern(c: string): string {
   ]
   for (const name of NAMED_ENTITIES[c] ?? []) alternatives.push(`${escapeRegExp(name.slice(0, -1))};?`)
   if (c === ' ') alternatives.push('\\+', '%(?:25)*2b', '&plus;?')
-  if (c === '"' || c === '\\' || c === '/') alternatives.push(`\\\\${escapeRegExp(c)}`)
+  // Not "\\" for a backslash: a text "\\" would then be one backslash or two, and a key of
+  // many backslashes would take exponential time; a JSON-escaped backslash is decoded instead.
+  if (c === '"' || c === '/') alternatives.push(`\\\\${c}`)
   return `(?:${alternatives.join('|')})`
 }
 
@@ -319,7 +326,7 @@ function keySpans(secrets: readonly string[], text: string): Array<[number, numb
         spans.push([level.start[first] ?? first, level.end[last] ?? last + 1])
       }
     }
-    level = decodeOnce(level)
+    level = decodeOnce(level, true) ?? decodeOnce(level, false)
   }
   return spans
 }
@@ -406,7 +413,7 @@ const formsOf = (secret: string): readonly string[] => analysed(secret).forms
  * URLs whose key is already redacted) hold no form of the key; for them the whole redaction (a
  * split for each form, then the search of every decoding) changes nothing, and one scan proves it.
  * The pre-check looks for "triggers" (triggersOf): a percent-encoded byte that is the first byte of
- * a key's character, a letter or a digit, "%", "&", "#" or "\\" ("+" for a key with a space); "&#";
+ * a key's character, a letter or a digit, "%", "&", "#", "\\" or ";" ("+" for a key with a space); "&#";
  * "&amp" before "#" or a letter; a backslash before "u", a quote, a backslash or a slash; a named
  * reference (without its ";") of a key's character or of "#", "%", "\\" ("+"); "+" for a key with a
  * space; and the key itself in any letter case.
@@ -417,8 +424,9 @@ const formsOf = (secret: string): readonly string[] => analysed(secret).forms
  *    by character in some letter case: a trigger too ("i" in both patterns).
  * 2. Decoding a text without a trigger changes it only at tokens that are no trigger: each turns
  *    into an "inert" character, one that is not a key's character, a letter, a digit, "%", "&",
- *    "#", "\\", "+" or ";" after a reference. An inert character is part of no form of a key's
- *    character, so no mix match holds one, and it leads no token and completes none, so the next
+ *    "#", "\\", "+" or ";". An inert character is part of no form of a key's character, so no mix
+ *    match holds one, and it leads no token; it completes one only as the quote or slash of a JSON
+ *    escape after a raw backslash, which turns into that character, inert again. So the next
  *    decoding changes only tokens of the same kind. Every decoding is then the text with some
  *    characters made inert, and a mix match in it is a mix match of the text itself, where (1)
  *    found none. (The argument assumes the text was made by encoders that escape "%", "&" and "\\"
@@ -434,8 +442,8 @@ const formsOf = (secret: string): readonly string[] => analysed(secret).forms
 function triggersOf(secret: string): string[] {
   const chars = new Set(secret)
   // A percent-encoded byte: the first byte of a key's character, a letter or a digit (the body of
-  // a token), or a token's lead ("%", "&", "#", "\\"), or "+" for a key with a space.
-  const bytes = new Set(['3[0-9]', '[4-7][0-9a-f]', '2[356]', '5c'])
+  // a token), a token's lead ("%", "&", "#", "\\") or its end (";"), or "+" for a key with a space.
+  const bytes = new Set(['3[0-9]', '[4-7][0-9a-f]', '2[356]', '3b', '5c'])
   for (const c of chars) bytes.add(utf8Hex(c)[0] ?? '')
   if (chars.has(' ')) bytes.add('2b')
   // A named reference of a key's character, or of a token's lead; "&amp;" only before what can
