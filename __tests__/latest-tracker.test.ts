@@ -354,6 +354,23 @@ describe('LatestTracker: what it asks', () => {
   })
 })
 
+/** A tracker of job `created.id`, created as `created`, asking a loopback server at `origin`. */
+function trackerAt(origin: string, created: Job): { tracker: LatestTracker; log: MemoryLog } {
+  const clock = new FakeClock()
+  const log = new MemoryLog()
+  const client = new LayerCiClient({
+    apiUrl: origin,
+    token: 'k',
+    flavor: 'layerci',
+    repoName: REPO,
+    deadline: clock.now() + 60_000,
+    transport: new HttpClientTransport('latest-tracker-test'),
+    clock,
+    log
+  })
+  return { tracker: new LatestTracker(client, created.id, log, { repoName: REPO, created }), log }
+}
+
 describe('LatestTracker: the branch', () => {
   it('keeps asking on the branch it knows when a later answer omits the job branch', async () => {
     const seen: string[] = []
@@ -365,20 +382,7 @@ describe('LatestTracker: the branch', () => {
       response.end(JSON.stringify({ status: 'ok', job: { id: 1, calculated_status: 'RUNNING', status: 'SEE_RUNNERS' } }))
     })
     try {
-      const clock = new FakeClock()
-      const log = new MemoryLog()
-      const client = new LayerCiClient({
-        apiUrl: server.origin,
-        token: 'k',
-        flavor: 'layerci',
-        repoName: REPO,
-        deadline: clock.now() + 60_000,
-        transport: new HttpClientTransport('latest-tracker-test'),
-        clock,
-        log
-      })
-      const created: Job = { id: 1, calculated_status: 'NEW', status: 'NEW', branch: 'main', raw: {} }
-      const tracker = new LatestTracker(client, 1, log, { repoName: REPO, created })
+      const { tracker } = trackerAt(server.origin, { id: 1, calculated_status: 'NEW', status: 'NEW', branch: 'main', raw: {} })
       await tracker.check()
       await tracker.check()
       expect(seen).toEqual(['branch=main', 'branch=main'])
@@ -409,20 +413,13 @@ describe("LatestTracker: an answer that breaks its query's filter", () => {
       response.writeHead(200, { 'Content-Type': 'application/json' })
       response.end(JSON.stringify({ status: 'ok', job }))
     })
-    const clock = new FakeClock()
-    const log = new MemoryLog()
-    const client = new LayerCiClient({
-      apiUrl: server.origin,
-      token: 'k',
-      flavor: 'layerci',
-      repoName: REPO,
-      deadline: clock.now() + 60_000,
-      transport: new HttpClientTransport('latest-tracker-test'),
-      clock,
-      log
+    const { tracker, log } = trackerAt(server.origin, {
+      id: 1,
+      calculated_status: 'RUNNING',
+      status: 'SEE_RUNNERS',
+      branch: 'main',
+      raw: { branch: 'main' }
     })
-    const created: Job = { id: 1, calculated_status: 'RUNNING', status: 'SEE_RUNNERS', branch: 'main', raw: { branch: 'main' } }
-    const tracker = new LatestTracker(client, 1, log, { repoName: REPO, created })
     try {
       for (let i = 0; i < 3; i++) await tracker.check()
     } finally {
