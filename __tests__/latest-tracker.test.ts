@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { Job } from '../src/api.js'
 import { LayerCiClient } from '../src/client.js'
 import { ApiError, WaitTimeoutError } from '../src/errors.js'
-import { LatestTracker, type LatestTrackerOptions } from '../src/latest-tracker.js'
+import { describeQuery, LatestTracker, type LatestTrackerOptions } from '../src/latest-tracker.js'
 import { HttpClientTransport } from '../src/transport.js'
 import { waitForJob, type WaitResult } from '../src/waiter.js'
 import { FakeClock } from '../__fixtures__/clock.js'
@@ -458,5 +458,16 @@ describe("LatestTracker: an answer that breaks its query's filter", () => {
     expect(broken).toBe(true)
     expect(warnings.some((line) => warning.test(line))).toBe(true)
     expect(warnings.some((line) => line.includes('nothing is concluded about job 1 from what a query does not show'))).toBe(true)
+  })
+})
+
+describe('describeQuery: a query in words, for the log', () => {
+  it('names the filter and where it looks: the repository, a branch, or jobs without a branch', () => {
+    expect(describeQuery({})).toBe('the newest job of the repository')
+    expect(describeQuery({ branch: 'main' })).toBe('the newest job on branch main')
+    expect(describeQuery({ branch: '' })).toBe('the newest job without a branch (branch=)')
+    expect(describeQuery({ done: 'true', branch: 'main' })).toBe('the newest finished job on branch main (done=true)')
+    expect(describeQuery({ failed: 'true' })).toBe('the newest failed job of the repository (failed=true)')
+    expect(describeQuery({ calculated_status: 'BAD_LAYERFILE', branch: 'dev' })).toBe('the newest BAD_LAYERFILE job on branch dev')
   })
 })

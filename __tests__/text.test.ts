@@ -116,8 +116,9 @@ describe('makeRedactor', () => {
     for (const text of ['x9Qx9Q%789Q*', `bad key ${'x9Q'.repeat(5)}%789Q*`, '*x9Q*', 'x9Q**'])
       expect(redact(text).toLowerCase()).not.toContain('x9q*')
     expect(makeRedactor(['*x9Q'])('%2Ax9Qx9Qx9Q').toLowerCase()).not.toContain('*x9q')
-    // Withheld whole only when redacting again and again does not settle.
+    // Withheld whole, saying so, only when redacting again and again does not settle.
     expect(redact('bad key x9Q* here')).toBe('bad key *** here')
+    expect(redact(`bad key ${'x9Q'.repeat(40)}%789Q*`)).toBe('(a text withheld: it would have shown the API key)')
   })
 
   it('redacts a base64 key ("+", "/", "=") as Python\'s quote() and Go\'s PathEscape write it', () => {

@@ -522,9 +522,15 @@ const searchReplace = (secrets: readonly string[], text: string): string => repl
 const REDACTIONS = 8
 
 /**
+ * What a text that does not settle is shown as. Only a key with a "*" gets here, and the notice
+ * holds no "*" in any form, so it cannot show such a key.
+ */
+const WITHHELD = '(a text withheld: it would have shown the API key)'
+
+/**
  * A key with a "*" in it can be spelled again by REDACTED and the text next to it ("x9Q" + "***"
  * for the key "x9Q*"): for such a key the result is redacted again until nothing changes, and a
- * text that still changes after REDACTIONS times is withheld whole.
+ * text that still changes after REDACTIONS times is withheld whole, saying so.
  */
 function settled(secrets: readonly string[], redactOnce: Redactor, again: Redactor = redactOnce): Redactor {
   if (!secrets.some((secret) => secret.includes(REDACTED[0] ?? '*'))) return redactOnce
@@ -537,7 +543,7 @@ function settled(secrets: readonly string[], redactOnce: Redactor, again: Redact
       if (next === out) return out
       out = next
     }
-    return again(out) === out ? out : REDACTED
+    return again(out) === out ? out : WITHHELD
   }
 }
 
