@@ -712,6 +712,7 @@ describe('engine: what the log and the outputs are told', () => {
     expect((result.error as Error).message).toBe(
       'LayerCI does not show job 99, which it created in layerci-example: layerci-example has no jobs. Check the job on the LayerCI dashboard, and that the API address is the one that created it.'
     )
-    expect(result.clock.sleeps).toHaveLength(3)
+    // The first poll comes right after the create answer: three polls, two sleeps between them.
+    expect(result.clock.sleeps).toHaveLength(2)
   })
 })

@@ -430,12 +430,6 @@ describe("LatestTracker: an answer that breaks its query's filter", () => {
 
   it.each<[string, (query: URLSearchParams) => boolean, (query: URLSearchParams) => Record<string, unknown>, RegExp]>([
     [
-      'a job on another branch for branch=main',
-      (query) => query.get('branch') === 'main' && !query.has('calculated_status') && !query.has('done') && !query.has('failed'),
-      () => ({ calculated_status: 'RUNNING', branch: 'dev' }),
-      /LayerCI answered the newest job on branch main with job 2 in RUNNING on dev, which branch=main does not match by the API's definition/
-    ],
-    [
       'a job in flight for done=true',
       (query) => query.has('done'),
       () => ({ calculated_status: 'RUNNING', branch: 'main' }),
@@ -458,6 +452,42 @@ describe("LatestTracker: an answer that breaks its query's filter", () => {
     expect(broken).toBe(true)
     expect(warnings.some((line) => warning.test(line))).toBe(true)
     expect(warnings.some((line) => line.includes('nothing is concluded about job 1 from what a query does not show'))).toBe(true)
+  })
+
+  it('a job on another branch for branch=main drops that narrowing only: said once, and elimination goes on', async () => {
+    const when = (query: URLSearchParams): boolean => query.get('branch') === 'main' && query.has('done')
+    let broken = 0
+    const server = await httpServer((request, response) => {
+      const query = new URL(request.url ?? '/', 'http://x').searchParams
+      const status = query.get('calculated_status') ?? (query.has('failed') ? 'FAILURE' : query.has('done') ? 'SUCCEEDED' : 'RUNNING')
+      let job: Record<string, unknown> = { id: 2, calculated_status: status, status: 'SEE_RUNNERS', branch: 'main' }
+      if (when(query)) {
+        broken++
+        job = { id: 3, calculated_status: 'SUCCEEDED', status: 'SEE_RUNNERS', branch: 'dev' }
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(JSON.stringify({ status: 'ok', job }))
+    })
+    const { tracker, log } = trackerAt(server.origin, {
+      id: 1,
+      calculated_status: 'RUNNING',
+      status: 'SEE_RUNNERS',
+      branch: 'main',
+      raw: { branch: 'main' }
+    })
+    try {
+      for (let i = 0; i < 3; i++) await tracker.check()
+    } finally {
+      await server.close()
+    }
+    expect(broken).toBe(1)
+    const said = log.matching('info').filter((line) => line.includes('does not match branch=main as its jobs'))
+    expect(said).toEqual([
+      "info: LayerCI answered the newest finished job on branch main (done=true) with job 3, on dev: this server does not match branch=main as its jobs' branches say, so job 1 is looked for in the whole repository. What was already established stands."
+    ])
+    expect(log.matching('warning')).toEqual([])
+    expect(tracker.known.unsound).toBeUndefined()
+    expect(tracker.known.narrowing).toBeUndefined()
   })
 })
 

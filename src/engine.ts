@@ -130,7 +130,9 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
       pollIntervalMs: settings.pollIntervalMs,
       deadline,
       startedAt: state.startedAt,
-      pollFirst: created === undefined,
+      // A created job is read at once too (layerci): through its branch, before a push can add a
+      // newer job there. A search (webappio) addresses the job itself: no need.
+      pollFirst: created === undefined || settings.flavor === 'layerci',
       onCheck: (check) => {
         if (check.job) state.job = check.job
         if (check.known) state.known = check.known
