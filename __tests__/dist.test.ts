@@ -233,6 +233,47 @@ describe('dist/index.js as a runner runs it', () => {
     expect(result.ended - result.started).toBeLessThan(2500 + 2000 + 1000)
   }, 20_000)
 
+  it('issue 25, case 1: a server that takes an empty branch= as no filter drops that narrowing only, and the result comes by elimination', async () => {
+    // Ours is recorded without a branch; newer jobs on main and without a branch all end SUCCEEDED, like ours.
+    const fake = await startFake({
+      emptyBranch: 'any',
+      repos: { [REPO]: { owner: 'octo-org', createdBranch: '', schedule: scheduleTo('SUCCEEDED', 2500) } }
+    })
+    fake.beforeAnswer = (request) => {
+      if (request.endpoint === 'latest' && fake.count('create') === 1 && fake.jobs(REPO).length === 1) {
+        fake.addJob(REPO, { branch: '', schedule: scheduleTo('SUCCEEDED', 900) })
+        fake.addJob(REPO, { branch: 'main', schedule: scheduleTo('SUCCEEDED', 600) })
+      }
+    }
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '30s' })
+    expect(result.stdout).toContain('this server does not match branch= as its jobs')
+    expect(result.stdout).not.toContain('nothing is concluded about job 1')
+    expect(result.code).toBe(0)
+    expect(result.outputs['calculated-status']).toBe('SUCCEEDED')
+    // Within two polls of ours finishing at 2.5 s (1 s apart), not at the timeout.
+    expect(result.ended - result.started).toBeLessThan(2500 + 2000 + 1500)
+  }, 20_000)
+
+  it('issue 25, case 2: a push to the branch right after the create does not hide the job: it was read through its branch at once', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('FAILURE', 3000) } } })
+    let timers = false
+    fake.beforeAnswer = (request) => {
+      if (timers || request.endpoint !== 'create') return
+      timers = true
+      // From the create on: jobs on other branches keep running; 0.5 s after ours (before the first
+      // poll of the old code, one interval after the create), a push adds a
+      // newer job on main that fails like ours.
+      setTimeout(() => fake.addJob(REPO, { branch: 'dev', calculated_status: 'RUNNING' }), 300)
+      setTimeout(() => fake.addJob(REPO, { branch: 'main', schedule: scheduleTo('FAILURE', 1000) }), 500)
+      setTimeout(() => fake.addJob(REPO, { branch: 'feature', calculated_status: 'RUNNING' }), 700)
+    }
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '30s' })
+    expect(result.code).toBe(1)
+    expect(result.outputs['calculated-status']).toBe('FAILURE')
+    expect(result.stdout).toContain('The result of job 1, FAILURE, was established by elimination')
+    expect(result.ended - result.started).toBeLessThan(3000 + 2000 + 1500)
+  }, 20_000)
+
   it('a job id that does not exist fails within two polls, naming the newest job and the repository', async () => {
     const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
     for (let i = 0; i < 3; i++) fake.addJob(REPO, { calculated_status: 'SUCCEEDED' })

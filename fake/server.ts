@@ -61,6 +61,11 @@ export interface FakeOptions {
   undocumentedFailed?: string[]
   /** Undocumented statuses that `done=true` does not match (the page's definition matches them): e.g. QUEUED. */
   undocumentedInFlight?: string[]
+  /**
+   * What an empty `branch=` matches, which the page does not say: jobs recorded without a branch
+   * (default), or every job (a server that takes an empty value as no filter).
+   */
+  emptyBranch?: 'branchless' | 'any'
 }
 
 export type Endpoint = 'create' | 'latest' | 'search' | 'runners'
@@ -155,6 +160,7 @@ export class FakeLayerCi {
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
   private readonly noMatchStatus: 200 | 404
+  private readonly emptyBranch: 'branchless' | 'any'
   private readonly failed: Set<string>
   private readonly notDone: Set<string>
   private port = 0
@@ -163,6 +169,7 @@ export class FakeLayerCi {
     this.token = options.token ?? DEFAULT_TOKEN
     this.dialect = options.dialect ?? 'layerci'
     this.noMatchStatus = options.noMatchStatus ?? 200
+    this.emptyBranch = options.emptyBranch ?? 'branchless'
     this.failed = new Set([...FAILED, ...(options.undocumentedFailed ?? [])])
     this.notDone = new Set([...DONE_EXCLUDES, ...(options.undocumentedInFlight ?? [])])
     for (const [name, config] of Object.entries(options.repos ?? { 'layerci-example': {} })) {
@@ -312,7 +319,8 @@ export class FakeLayerCi {
     const now = this.current(job)
     if (query.calculated_status !== undefined && now.calculated_status !== query.calculated_status) return false
     if (query.status !== undefined && now.status !== query.status) return false
-    if (query.branch !== undefined && (job.filterBranch ?? job.branch) !== query.branch) return false
+    const anyBranch = query.branch === '' && this.emptyBranch === 'any'
+    if (query.branch !== undefined && !anyBranch && (job.filterBranch ?? job.branch) !== query.branch) return false
     if (query.done === 'true' && this.notDone.has(now.calculated_status)) return false
     if (query.failed === 'true' && !this.failed.has(now.calculated_status)) return false
     return true

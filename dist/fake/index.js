@@ -89,6 +89,7 @@ class FakeLayerCi {
     server;
     sockets = new Set();
     noMatchStatus;
+    emptyBranch;
     failed;
     notDone;
     port = 0;
@@ -96,6 +97,7 @@ class FakeLayerCi {
         this.token = options.token ?? DEFAULT_TOKEN;
         this.dialect = options.dialect ?? 'layerci';
         this.noMatchStatus = options.noMatchStatus ?? 200;
+        this.emptyBranch = options.emptyBranch ?? 'branchless';
         this.failed = new Set([...FAILED, ...(options.undocumentedFailed ?? [])]);
         this.notDone = new Set([...DONE_EXCLUDES, ...(options.undocumentedInFlight ?? [])]);
         for (const [name, config] of Object.entries(options.repos ?? { 'layerci-example': {} })) {
@@ -244,7 +246,8 @@ class FakeLayerCi {
             return false;
         if (query.status !== undefined && now.status !== query.status)
             return false;
-        if (query.branch !== undefined && (job.filterBranch ?? job.branch) !== query.branch)
+        const anyBranch = query.branch === '' && this.emptyBranch === 'any';
+        if (query.branch !== undefined && !anyBranch && (job.filterBranch ?? job.branch) !== query.branch)
             return false;
         if (query.done === 'true' && this.notDone.has(now.calculated_status))
             return false;
