@@ -255,16 +255,16 @@ describe('dist/index.js as a runner runs it', () => {
   }, 20_000)
 
   it('issue 25, case 2: a push to the branch right after the create does not hide the job: it was read through its branch at once', async () => {
-    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('FAILURE', 3000) } } })
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('FAILURE', 2500) } } })
     let timers = false
     fake.beforeAnswer = (request) => {
       if (timers || request.endpoint !== 'create') return
       timers = true
-      // From the create on: jobs on other branches keep running; 0.5 s after ours (before the first
-      // poll of the old code, one interval after the create), a push adds a
-      // newer job on main that fails like ours.
+      // From the create on: jobs on other branches keep running; 0.5 s after ours (before a first
+      // poll one interval after the create), a push adds a newer job on main that runs while ours
+      // runs and fails like ours, after it (3 s): ours is never again the newest of main in its status.
       setTimeout(() => fake.addJob(REPO, { branch: 'dev', calculated_status: 'RUNNING' }), 300)
-      setTimeout(() => fake.addJob(REPO, { branch: 'main', schedule: scheduleTo('FAILURE', 1000) }), 500)
+      setTimeout(() => fake.addJob(REPO, { branch: 'main', schedule: scheduleTo('FAILURE', 2500) }), 500)
       setTimeout(() => fake.addJob(REPO, { branch: 'feature', calculated_status: 'RUNNING' }), 700)
     }
     const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '30s' })
