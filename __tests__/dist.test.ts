@@ -4,6 +4,7 @@
  * and an event payload.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -231,6 +232,35 @@ describe('dist/index.js as a runner runs it', () => {
     expect(result.summary).toContain('<p>The result of job 1, SUCCEEDED, was established by elimination')
     // Reported within two polls of ours finishing at 2.5 s.
     expect(result.ended - result.started).toBeLessThan(2500 + 2000 + 1000)
+  }, 20_000)
+
+  it('a closed stdout (| head -c 10) does not crash the run with a stack trace: it ends as it would, exit code and all', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: scheduleTo('FAILURE', 300) } } })
+    const dir = tempDir('layerci-epipe-')
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_SHA: SHA,
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_REPOSITORY: `octo-org/${REPO}`
+    }
+    for (const file of ['output', 'summary']) writeFileSync(join(dir, file), '')
+    for (const [name, value] of Object.entries({ ...defaults, token: fake.token, 'api-url': fake.url, 'poll-interval': '1s' })) {
+      env[`INPUT_${name.toUpperCase()}`] = value
+    }
+    // As `node dist/index.js | head -c 10`: the reader takes 10 bytes and goes away.
+    const result = await new Promise<{ stderr: string; code: number | null }>((resolve) => {
+      const child = spawn(process.execPath, [join(actionDir, 'dist', 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.stdout.once('data', () => child.stdout.destroy())
+      child.on('close', (code) => resolve({ stderr, code }))
+    })
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled|at .*\(/)
+    expect(result.code).toBe(1)
+    expect(readFileSync(join(dir, 'output'), 'utf8')).toContain('FAILURE')
   }, 20_000)
 
   it('issue 25, case 1: a server that takes an empty branch= as no filter drops that narrowing only, and the result comes by elimination', async () => {

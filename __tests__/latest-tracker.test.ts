@@ -51,7 +51,8 @@ function wait(
     pollIntervalMs: 10_000,
     deadline: clock.now() + timeoutMs,
     startedAt: clock.now(),
-    pollFirst: options.created === undefined,
+    // As the engine does: the first poll right away, a created job read through its branch at once.
+    pollFirst: true,
     onCheck: () => undefined,
     lastProblem: () => client.lastProblem
   }).catch((error: unknown) => error as Error)
@@ -168,12 +169,12 @@ describe('LatestTracker: what it concludes', () => {
 })
 
 describe('LatestTracker: what it asks', () => {
-  it('each filter is asked once its answer is known for good: in-flight statuses in life order, then the finished ones', async () => {
+  it('in-flight statuses in life order, then the finished ones, all in one poll; once two results are hidden for good, one query a poll', async () => {
     const s = await setup()
     const ours = await create(s)
     const before = s.fake.requests.length
     await wait(s, ours.id, { created: ours }, [
-      () => undefined, // poll 1 reads ours on main: the branch filter is known to show it
+      () => undefined,
       (f) => {
         f.setStatus(REPO, ours.id, 'RUNNER_CANCELLED')
         f.addJob(REPO, { calculated_status: 'FAILURE', branch: 'main' })
@@ -181,11 +182,12 @@ describe('LatestTracker: what it asks', () => {
       }
     ])
     const asked = queries(s.fake, before)
-    // Each filter is asked at most once, the in-flight ones in life order, NEW once. All in the
-    // two polls after the newer jobs came (a poll sends at most 10 GETs); after them, every filter
-    // is answered for good.
     expect(asked).toEqual([
+      // Read at once through the branch (which verifies it), then at the first poll.
       'branch=main',
+      'branch=main',
+      // The newer jobs came: the in-flight statuses in life order, then the finished ones, until
+      // the poll's 10 requests are spent (failed=true and FAILURE: answered for good by job 2).
       'branch=main',
       'done=true&branch=main',
       'calculated_status=NEW&branch=main',
@@ -196,12 +198,24 @@ describe('LatestTracker: what it asks', () => {
       'calculated_status=FAILURE&branch=main',
       'calculated_status=JOB_ERROR&branch=main',
       'calculated_status=BAD_LAYERFILE&branch=main',
+      // Nothing excluded is carried to the next poll (a runner may be retried): all again.
+      'calculated_status=NEW&branch=main',
+      'calculated_status=STARTING_RUNNERS&branch=main',
+      'calculated_status=RUNNING&branch=main',
+      'calculated_status=SUCCEEDED&branch=main',
+      'calculated_status=JOB_ERROR&branch=main',
+      'calculated_status=BAD_LAYERFILE&branch=main',
       'calculated_status=RUNNER_CANCELLED&branch=main',
+      // FAILURE and RUNNER_CANCELLED are answered for good: elimination can never conclude. One
+      // query a poll, in turn, on another result would read the job if it moved there.
+      'calculated_status=SUCCEEDED&branch=main',
+      'calculated_status=JOB_ERROR&branch=main',
+      'calculated_status=BAD_LAYERFILE&branch=main',
       'calculated_status=RUNNER_ERROR&branch=main'
     ])
   })
 
-  it('once failed=true excluded the job, neither it nor the failed statuses are asked again', async () => {
+  it('once failed=true excluded the job, the failed statuses are not asked in that poll; two hidden results leave one query a poll', async () => {
     const s = await setup()
     const ours = await create(s)
     s.fake.inject('latest', { kind: 'status', status: 502 }, 1, (r) => r.query.calculated_status === 'SUCCEEDED')
@@ -217,9 +231,17 @@ describe('LatestTracker: what it asks', () => {
     expect(outcome).toBeInstanceOf(WaitTimeoutError)
     const asked = queries(s.fake, before)
     expect(count(asked, 'failed=true&branch=main')).toBe(1)
-    for (const failed of ['FAILURE', 'JOB_ERROR', 'BAD_LAYERFILE', 'RUNNER_ERROR']) {
-      expect(count(asked, `calculated_status=${failed}&branch=main`)).toBe(0)
-    }
+    const excludedAt = asked.indexOf('failed=true&branch=main')
+    // In its poll: SUCCEEDED (a 502, then asked again) and RUNNER_CANCELLED, no failed status.
+    expect(asked.slice(excludedAt + 1, excludedAt + 4)).toEqual([
+      'calculated_status=SUCCEEDED&branch=main',
+      'calculated_status=SUCCEEDED&branch=main',
+      'calculated_status=RUNNER_CANCELLED&branch=main'
+    ])
+    // Then one query a poll, in turn, on the results not hidden for good.
+    const after = asked.slice(excludedAt + 4)
+    expect(after.length).toBeLessThanOrEqual(s.clock.sleeps.length)
+    expect(after.every((query) => /^calculated_status=(FAILURE|JOB_ERROR|BAD_LAYERFILE|RUNNER_ERROR)&branch=main$/.test(query))).toBe(true)
     expect(s.log.matching('info').filter((line) => line.includes('retrying'))).toEqual([
       expect.stringMatching(/^info: Identify: HTTP 502 \(attempt 1\); retrying in/)
     ])
@@ -279,42 +301,46 @@ describe('LatestTracker: what it asks', () => {
     const before = s.fake.requests.length
     const outcome = await wait(s, ours.id, { created: ours }, [], 120_000)
     const asked = queries(s.fake, before)
-    // Each unclear answer is the last request of its poll (a query a newer job answered for good is
-    // not asked again). Ours was never read on main, so each "no match" there is asked again in
-    // the whole repository.
+    // Each unclear answer is the last request of its poll. Ours was never read on main (a newer
+    // job was there from the start), so a query that is not expected to show it is asked in the
+    // whole repository first, where a "no match" counts.
     expect(asked).toEqual([
+      'branch=main', // poll 0: unclear
       'branch=main',
-      'branch=main',
+      'done=true',
+      'done=true&branch=main', // poll 1: unclear
       'done=true&branch=main',
-      'done=true&branch=main',
-      'calculated_status=NEW&branch=main',
+      'calculated_status=NEW&branch=main', // poll 2: unclear (NEW is ours as last read: the branch first)
       'calculated_status=NEW&branch=main',
       'calculated_status=NEW',
-      'calculated_status=STARTING_RUNNERS&branch=main',
       'calculated_status=STARTING_RUNNERS',
-      'calculated_status=RUNNING&branch=main',
+      'calculated_status=RUNNING',
+      'failed=true&branch=main', // poll 3: unclear (failed=true hidden in the repository, then asked on main)
+      'calculated_status=NEW',
+      'calculated_status=STARTING_RUNNERS',
       'calculated_status=RUNNING',
       'failed=true&branch=main',
-      'failed=true&branch=main',
-      'calculated_status=SUCCEEDED&branch=main',
       'calculated_status=SUCCEEDED',
+      'calculated_status=FAILURE',
       'calculated_status=FAILURE&branch=main',
-      'calculated_status=JOB_ERROR&branch=main',
       'calculated_status=JOB_ERROR',
-      'calculated_status=BAD_LAYERFILE&branch=main',
       'calculated_status=BAD_LAYERFILE',
-      'calculated_status=RUNNER_CANCELLED&branch=main',
-      'calculated_status=RUNNER_CANCELLED&branch=main',
+      'calculated_status=RUNNER_CANCELLED', // poll 4: unclear
+      'calculated_status=NEW',
+      'calculated_status=STARTING_RUNNERS',
+      'calculated_status=RUNNING',
+      'calculated_status=SUCCEEDED',
+      'calculated_status=JOB_ERROR',
+      'calculated_status=BAD_LAYERFILE',
       'calculated_status=RUNNER_CANCELLED',
-      'calculated_status=RUNNER_ERROR&branch=main',
       'calculated_status=RUNNER_ERROR',
       // Still finished after the last exclusion: no runner was retried meanwhile.
-      'calculated_status=RUNNING&branch=main',
+      'calculated_status=STARTING_RUNNERS',
       'calculated_status=RUNNING'
     ])
     expect(outcome).toMatchObject({ status: 'FAILURE', hiddenBy: [expect.objectContaining({ id: 2 })] })
     // Five polls end at an unclear answer, the sixth concludes.
-    expect(s.clock.sleeps).toHaveLength(6)
+    expect(s.clock.sleeps).toHaveLength(5)
   })
 
   it('once the job was read, a "no match" on its branch does not make it unknown', async () => {
@@ -433,19 +459,19 @@ describe("LatestTracker: an answer that breaks its query's filter", () => {
       'a job in flight for done=true',
       (query) => query.has('done'),
       () => ({ calculated_status: 'RUNNING', branch: 'main' }),
-      /LayerCI answered the newest finished job on branch main \(done=true\) with job 2 in RUNNING, which done=true does not match/
+      /LayerCI answered the newest finished job (on branch main|of the repository) \(done=true\) with job 2 in RUNNING, which done=true does not match/
     ],
     [
       'a job that did not fail for failed=true',
       (query) => query.has('failed'),
       () => ({ calculated_status: 'SUCCEEDED', branch: 'main' }),
-      /LayerCI answered the newest failed job on branch main \(failed=true\) with job 2 in SUCCEEDED, which failed=true does not match/
+      /LayerCI answered the newest failed job (on branch main|of the repository) \(failed=true\) with job 2 in SUCCEEDED, which failed=true does not match/
     ],
     [
       'a job in another status for calculated_status',
       (query) => query.has('calculated_status'),
       (query) => ({ calculated_status: query.get('calculated_status') === 'SUCCEEDED' ? 'FAILURE' : 'SUCCEEDED', branch: 'main' }),
-      /LayerCI answered the newest [A-Z_]+ job on branch main with job 2 in [A-Z_]+, which calculated_status=[A-Z_]+ does not match/
+      /LayerCI answered the newest [A-Z_]+ job (on branch main|of the repository) with job 2 in [A-Z_]+, which calculated_status=[A-Z_]+ does not match/
     ]
   ])('%s: elimination ends, saying which answer broke which filter', async (_, when, answer, warning) => {
     const { broken, warnings } = await brokenAnswer(when, answer)

@@ -14,34 +14,52 @@ export const ExitCode = {
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
-/** Base class: a message written for people, and the exit code it maps to. */
+/**
+ * Why a run ended without a result, as a stable code (the `job` output's and `--json`'s
+ * `reason`): the words for people are in report.ts.
+ */
+export type Reason =
+  | 'bad-input'
+  | 'refused-key'
+  | 'unknown-repository'
+  | 'unreachable'
+  | 'api-error'
+  | 'never-shown'
+  | 'no-such-job'
+  | 'hidden'
+  | 'timed-out'
+  | 'create-answer-lost'
+
+/** Base class: a message written for people, the exit code it maps to, and why. */
 export class LayerError extends Error {
   readonly exitCode: ExitCode
-  constructor(message: string, exitCode: ExitCode) {
+  readonly reason: Reason
+  constructor(message: string, exitCode: ExitCode, reason: Reason = 'api-error') {
     super(message)
     this.name = new.target.name
     this.exitCode = exitCode
+    this.reason = reason
   }
 }
 
 /** An input (or CLI flag) is missing or malformed. Raised before any request is sent. */
 export class InputError extends LayerError {
   constructor(message: string) {
-    super(message, ExitCode.usage)
+    super(message, ExitCode.usage, 'bad-input')
   }
 }
 
 /** The API refused the request for a reason retrying cannot fix, or could not be reached in time. */
 export class ApiError extends LayerError {
-  constructor(message: string) {
-    super(message, ExitCode.api)
+  constructor(message: string, reason: Reason = 'api-error') {
+    super(message, ExitCode.api, reason)
   }
 }
 
-/** The overall `timeout` passed before the job was seen finished. */
+/** The overall `timeout` passed before the job was seen finished (`hidden`: newer jobs hid it). */
 export class WaitTimeoutError extends LayerError {
-  constructor(message: string) {
-    super(message, ExitCode.timeout)
+  constructor(message: string, reason: 'timed-out' | 'hidden' = 'timed-out') {
+    super(message, ExitCode.timeout, reason)
   }
 }
 
@@ -64,14 +82,14 @@ export class DeadlineError extends Error {
   }
 }
 
-/** How a run that threw ended, for the `job` output and the CLI's `--json` object. */
-export function outcomeOf(error: unknown): 'failed' | 'timed-out' | 'error' {
-  if (error instanceof JobFailedError) return 'failed'
-  return error instanceof WaitTimeoutError ? 'timed-out' : 'error'
-}
-
 /** Returns a message for any thrown value, without a stack trace. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message
   return String(error)
+}
+
+/** How a run that threw ended, for the `job` output and the CLI's `--json` object. */
+export function outcomeOf(error: unknown): 'failed' | 'timed-out' | 'error' {
+  if (error instanceof JobFailedError) return 'failed'
+  return error instanceof WaitTimeoutError ? 'timed-out' : 'error'
 }

@@ -16,8 +16,10 @@
  * From "does not match" answers the status is established by elimination: finished once NEW,
  * then STARTING_RUNNERS, then RUNNING were excluded in that order (a job only moves forward, so a
  * job moving on between two queries is never taken for finished); a finished status once every
- * other documented status was excluded after the job had finished (SUCCEEDED only when `failed`
- * was excluded too), and one more query shows the job is still not RUNNING.
+ * other documented status was excluded in one poll, after that poll excluded NEW, STARTING_RUNNERS
+ * and RUNNING again (SUCCEEDED only when `failed` was excluded too), and two more queries show
+ * the job is still not STARTING_RUNNERS or RUNNING: a job can move on after finishing (a runner
+ * retried), so no exclusion of a finished status is carried to the next poll.
  *
  * Every conclusion rests on premises, each checked where it is used, and each fails locally:
  *
@@ -41,6 +43,12 @@ import { readCheck, type Check, type Knowledge } from './waiter.js'
 
 /** The most requests one poll sends; the usual poll sends one. */
 export const MAX_GETS_PER_POLL = 10
+
+/**
+ * While a newer job in flight hides whether the job has finished, the queries that could read its
+ * result are asked this many a poll, in turn: a wait behind a job stuck in flight stays cheap.
+ */
+export const PROBES_PER_POLL = 3
 
 /** The stage of a finished job, after the in-flight ones (indexes of IN_FLIGHT). */
 export const FINISHED_STAGE = IN_FLIGHT.length
@@ -110,10 +118,12 @@ export interface Question {
 
 interface Asked {
   readonly id: string
-  /** The forms of the query sent, and what each said. */
+  /** The forms of the query sent. */
   readonly sent: readonly string[]
   /** What the question's answer is, once it has one. */
   readonly answer?: Reading
+  /** A newer job that hid the wide form: the answer, unless the narrowed form shows the job. */
+  readonly tentative?: Reading
 }
 
 export interface Hidden {
@@ -126,6 +136,11 @@ export interface Poll {
   readonly stage: number
   /** The job had been read (or created) when the poll began. */
   readonly read: boolean
+  /**
+   * How many in-flight statuses this poll excluded in life order (NEW, then STARTING_RUNNERS, then
+   * RUNNING): at 3 the job is finished as of this poll, and finished statuses may be excluded.
+   */
+  readonly flight: number
   readonly probes: readonly Filters[]
   readonly asked: readonly Asked[]
   readonly requests: number
@@ -144,7 +159,10 @@ export interface Evidence {
   readonly identity?: Identity
   /** A lower bound of where the job is in its life: an index of IN_FLIGHT, or FINISHED_STAGE. */
   readonly stage: number
-  /** Finished statuses excluded since the job was known to have finished. */
+  /**
+   * Finished statuses excluded in this poll, after it showed the job finished. A finished job can
+   * move on (a runner retried), so exclusions are never carried from one poll to the next.
+   */
   readonly excluded: readonly string[]
   readonly failedExcluded: boolean
   readonly narrowing?: Narrowing | undefined
@@ -174,7 +192,7 @@ export interface Start {
   branch?: string
 }
 
-const EMPTY_POLL: Poll = { stage: 0, read: false, probes: [], asked: [], requests: 0 }
+const EMPTY_POLL: Poll = { stage: 0, read: false, flight: 0, probes: [], asked: [], requests: 0 }
 
 export interface Identity {
   readonly commit?: string
@@ -231,7 +249,7 @@ function narrowingOf(e: Evidence): Narrowing | undefined {
 
 /** Begins a poll: nothing asked yet, and the result probes as the evidence stands. */
 export function startPoll(e: Evidence): Evidence {
-  const base = { ...e, news: [], poll: { ...EMPTY_POLL, stage: e.stage, read: e.last !== undefined } }
+  const base = { ...e, news: [], excluded: [], failedExcluded: false, poll: { ...EMPTY_POLL, stage: e.stage, read: e.last !== undefined } }
   return { ...base, poll: { ...base.poll, probes: resultProbes(base) } }
 }
 
@@ -263,7 +281,27 @@ function resultProbes(e: Evidence): Filters[] {
 /** The physical forms of a question, in the order they are tried. */
 function formsOf(e: Evidence, question: Question): Filters[] {
   const n = narrowingOf(e)
-  return n ? [{ ...question.filters, branch: n.branch }, question.filters] : [question.filters]
+  if (!n) return [question.filters]
+  const narrowed = { ...question.filters, branch: n.branch }
+  // Through a verified narrowing, its answer is the answer. Until then, a query that may show the
+  // job (the newest job, or its status as last read, while still current) is asked through the branch first: reading
+  // the job there verifies the narrowing. Any other query is asked without the branch first,
+  // where a "no match" counts, and through the branch only when a newer job hides the job there.
+  if (n.verified) return [narrowed]
+  const current = e.last !== undefined && stageOf(e.last.calculated_status) >= e.stage ? e.last.calculated_status : undefined
+  const likely = Object.keys(question.filters).length === 0 || question.filters.calculated_status === current
+  return likely ? [narrowed, question.filters] : [question.filters, narrowed]
+}
+
+/** Whether what one form of a question said is the question's answer, or the next form is asked. */
+function ends(e: Evidence, filters: Filters, reading: Reading): boolean {
+  const n = narrowingOf(e)
+  if (reading.kind !== 'hidden' && reading.kind !== 'excluded') return true
+  if (!n || n.verified) return true
+  const narrowed = filters.branch !== undefined
+  // Unverified: a newer job hiding the wide form may not be on the branch; a "no match" through
+  // the branch may be the branch's. The newest job of the branch hiding the job ends the question.
+  return reading.kind === 'hidden' ? narrowed : !narrowed
 }
 
 function brokenFilter(job: Job, filters: Filters): string | undefined {
@@ -323,12 +361,18 @@ function exclude(e: Evidence, question: Question): Evidence {
   if (Object.keys(filters).length === 0) return { ...e, missing: e.missing + 1 }
   if (e.unsound !== undefined) return e
   const status = filters.calculated_status
-  if (status !== undefined && e.stage < FINISHED_STAGE && status === IN_FLIGHT[e.stage]) return { ...e, stage: e.stage + 1 }
-  if (e.stage < FINISHED_STAGE || filters.done !== undefined) return e
+  if (status !== undefined && isInFlight(status)) {
+    // A job only moves forward through the in-flight statuses: excluded in order, it is past them.
+    let next = e
+    if (e.stage < FINISHED_STAGE && status === IN_FLIGHT[e.stage]) next = { ...next, stage: e.stage + 1 }
+    if (status === IN_FLIGHT[e.poll.flight]) next = { ...next, poll: { ...next.poll, flight: e.poll.flight + 1 } }
+    return next
+  }
+  if (e.poll.flight < FINISHED_STAGE || filters.done !== undefined) return e
   if (filters.failed !== undefined) {
     return { ...e, failedExcluded: true, excluded: [...new Set([...e.excluded, ...FAILED])] }
   }
-  if (status !== undefined && !isInFlight(status) && !e.excluded.includes(status)) return { ...e, excluded: [...e.excluded, status] }
+  if (status !== undefined && !e.excluded.includes(status)) return { ...e, excluded: [...e.excluded, status] }
   return e
 }
 
@@ -364,8 +408,7 @@ function interpret(e: Evidence, question: Question, filters: Filters, lookup: Lo
     }
     // Through a narrowing the job was never read through, "no match" may be the narrowing's.
     if (narrowed && !(n?.verified === true && n.branch === filters.branch)) return { e: next }
-    const reading: Reading = newest ? { kind: 'excluded', newest } : { kind: 'excluded' }
-    return { e: exclude(next, question), reading }
+    return { e: next, reading: newest ? { kind: 'excluded', newest } : { kind: 'excluded' } }
   }
   if (lookup.kind === 'none') return excluded(e, undefined)
   const job = lookup.job
@@ -397,11 +440,20 @@ function interpret(e: Evidence, question: Question, filters: Filters, lookup: Lo
 /** Folds the answer to one form (`filters`) of a question into the evidence. */
 export function fold(e: Evidence, question: Question, filters: Filters, lookup: Lookup): Evidence {
   const news: Note[] = []
-  const { e: next, reading } = interpret({ ...e, news: [] }, question, filters, lookup, news)
+  const interpreted = interpret({ ...e, news: [] }, question, filters, lookup, news)
+  const reading = interpreted.reading
+  const final = reading !== undefined && ends(interpreted.e, filters, reading)
+  const next = final && reading.kind === 'excluded' ? exclude(interpreted.e, question) : interpreted.e
   const before = e.poll.asked.find((entry) => entry.id === question.id)
-  const entry: Asked = { id: question.id, sent: [...(before?.sent ?? []), queryKey(filters)], ...(reading ? { answer: reading } : {}) }
+  const tentative = before?.tentative ?? (reading?.kind === 'hidden' && !final ? reading : undefined)
+  const entry: Asked = {
+    id: question.id,
+    sent: [...(before?.sent ?? []), queryKey(filters)],
+    ...(final ? { answer: reading } : {}),
+    ...(tentative ? { tentative } : {})
+  }
   const asked = [...e.poll.asked.filter((other) => other.id !== question.id), entry]
-  return { ...next, news, poll: { ...e.poll, asked, requests: e.poll.requests + 1 } }
+  return { ...next, news, poll: { ...next.poll, asked, requests: e.poll.requests + 1 } }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,15 +483,21 @@ const DONE = question('done', { done: 'true' }, 'Poll')
 function read(e: Evidence, q: Question): Step {
   const asked = e.poll.asked.find((entry) => entry.id === q.id)
   if (asked?.answer) return { reading: asked.answer }
+  let tentative = asked?.tentative
   for (const filters of formsOf(e, q)) {
     const key = queryKey(filters)
     if (asked?.sent.includes(key)) continue
     const blocker = e.blocked.find((entry) => entry.key === key)
-    if (blocker) return { reading: { kind: 'hidden', by: blocker.job } }
+    if (blocker) {
+      const hidden: Reading = { kind: 'hidden', by: blocker.job }
+      if (ends(e, filters, hidden)) return { reading: hidden }
+      tentative ??= hidden
+      continue
+    }
     if (e.poll.requests >= MAX_GETS_PER_POLL) return { reading: { kind: 'deferred' } }
     return { ask: { kind: 'ask', question: q, filters } }
   }
-  return { reading: { kind: 'unclear' } }
+  return { reading: tentative ?? { kind: 'unclear' } }
 }
 
 /** What is known of an in-flight job: its status as read, or the stage it has reached since. */
@@ -509,11 +567,11 @@ function notShown(e: Evidence, newest: Job | undefined): Decision {
   return pending(e)
 }
 
-/** Newer jobs hide whether it has finished: a query on its result may still show it (a read; nothing is excluded). */
+/** Newer jobs hide whether it has finished: a query on its result may still show it (a read; nothing is excluded), PROBES_PER_POLL a poll. */
 function readIfFinished(e: Evidence): Decision {
   const probes = e.poll.probes
   let asked = 0
-  for (; asked < probes.length; asked++) {
+  for (; asked < Math.min(probes.length, PROBES_PER_POLL); asked++) {
     const filters = probes[(e.probeCursor + asked) % probes.length] ?? {}
     const step = read(e, question(`probe:${queryKey(filters)}`, filters, 'Identify'))
     if ('ask' in step) return step.ask
@@ -523,6 +581,32 @@ function readIfFinished(e: Evidence): Decision {
   }
   const probeCursor = probes.length > 0 ? (e.probeCursor + asked) % probes.length : e.probeCursor
   return pending(e, { hidden: { phase: 'in-flight', candidates: [] }, probeCursor })
+}
+
+/** A finished status no query can ever exclude: a newer finished job answers its query for good. */
+function neverExcluded(e: Evidence, status: string): boolean {
+  const n = narrowingOf(e)
+  const filters = { calculated_status: status }
+  const key = queryKey(n?.verified ? { ...filters, branch: n.branch } : filters)
+  return e.blocked.some((entry) => entry.key === key)
+}
+
+/**
+ * Two finished statuses or more that no query can ever exclude: elimination cannot conclude, now
+ * or later. One query a poll, in turn, on another finished status reads the job if it moves there
+ * (a runner retried); nothing else is asked.
+ */
+function readOnly(e: Evidence, hidden: readonly string[]): Decision {
+  const probes = FINISHED.filter((status) => !hidden.includes(status))
+  const status = probes[e.probeCursor % Math.max(1, probes.length)]
+  const probeCursor = (e.probeCursor + 1) % Math.max(1, probes.length)
+  const known: Knowledge = { kind: 'finished', candidates: [...hidden] }
+  const end: Decision = { kind: 'end', check: { done: false, known }, hidden: { phase: 'finished', candidates: hidden }, probeCursor }
+  if (status === undefined) return end
+  const step = read(e, question(`read:${status}`, { calculated_status: status }, 'Identify'))
+  if ('ask' in step) return step.ask
+  if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
+  return end
 }
 
 /** Finished: its status is read where a query shows it, or established by elimination. */
@@ -546,11 +630,14 @@ function finished(e: Evidence): Decision {
   if (candidates.length === 1 && only !== undefined && (only !== 'SUCCEEDED' || e.failedExcluded)) {
     // Every query that could show the job is answered for good by newer jobs: a job never shown stays so.
     if (!e.shown) return { kind: 'never-shown', hiders: relevantHiders(e) }
-    // Still finished after the last exclusion: a job retried back to RUNNING is not given a status it never had.
-    const step = read(e, question('confirm:RUNNING', { calculated_status: 'RUNNING' }, 'Identify'))
-    if ('ask' in step) return step.ask
-    if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
-    if (step.reading.kind !== 'excluded' || e.unsound !== undefined) return pending(e)
+    // Still finished after the last exclusion: a job retried (back to STARTING_RUNNERS or
+    // RUNNING) while its statuses were asked is not given a status it never had.
+    for (const status of ['STARTING_RUNNERS', 'RUNNING']) {
+      const step = read(e, question(`confirm:${status}`, { calculated_status: status }, 'Identify'))
+      if ('ask' in step) return step.ask
+      if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
+      if (step.reading.kind !== 'excluded' || e.unsound !== undefined) return pending(e)
+    }
     const known = { kind: 'eliminated', status: only, hiddenBy: relevantHiders(e) } as const
     return { kind: 'end', check: e.last ? { done: true, job: e.last, known } : { done: true, known }, hidden: null }
   }
@@ -576,8 +663,12 @@ export function decide(e: Evidence): Decision {
     if (done.reading.kind !== 'hidden') return pending(e)
   }
   if (e.unsound !== undefined) return readIfFinished(e)
+  const hidden = FINISHED.filter((status) => neverExcluded(e, status))
+  if (e.stage >= FINISHED_STAGE && hidden.length >= 2) return readOnly(e, hidden)
 
-  // 3. A newer finished job answers done=true. Exclude the in-flight statuses in life order.
+  // 3. A newer finished job answers done=true. Exclude the in-flight statuses in life order: first
+  // from where the job is known to be, then (once it is known finished) all three again in this
+  // poll, so that the finished statuses excluded next are excluded of a job finished now.
   for (const status of IN_FLIGHT.slice(e.poll.stage)) {
     const step = read(e, question(`in-flight:${status}`, { calculated_status: status }, 'Identify'))
     if ('ask' in step) return step.ask
@@ -586,6 +677,14 @@ export function decide(e: Evidence): Decision {
     if (step.reading.kind !== 'excluded') return pending(e)
   }
   if (e.stage < FINISHED_STAGE) return pending(e)
+  for (const [index, status] of IN_FLIGHT.entries()) {
+    if (index < e.poll.flight) continue
+    const step = read(e, question(`finished:${status}`, { calculated_status: status }, 'Identify'))
+    if ('ask' in step) return step.ask
+    if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
+    if (step.reading.kind === 'hidden') return readIfFinished(e)
+    if (step.reading.kind !== 'excluded') return pending(e)
+  }
   return finished(e)
 }
 

@@ -53,11 +53,14 @@ export function statusFilters(filters: Filters): Filters {
   return rest
 }
 
+const NAMES = ['branch', 'calculated_status', 'done', 'failed', 'status'] as const
+
 /** One string per query, the same for the same filters in any order. */
 export function queryKey(filters: Filters): string {
-  return Object.entries(filters)
-    .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, value]) => `${name}=${String(value)}`)
-    .join('&')
+  let key = ''
+  for (const name of NAMES) {
+    const value = filters[name]
+    if (value !== undefined) key += `${key === '' ? '' : '&'}${name}=${value}`
+  }
+  return key
 }

@@ -2,6 +2,7 @@
 import type { Job } from './api.js'
 import { recordedBranch, relevantHiders, type Evidence, type Note, type Unsound } from './evidence.js'
 import type { Filters } from './filters.js'
+import { isInFlight } from './status.js'
 
 /** Where a query looks, in words. */
 export function scope(branch: string | undefined): string {
@@ -96,7 +97,9 @@ export function obstacle(e: Evidence): string | undefined {
   const limit = 'the latest endpoint returns only the newest match and cannot address a job by id'
   const { phase, candidates } = e.hidden ?? { phase: 'in-flight', candidates: [] }
   if (phase === 'in-flight') {
-    return `Newer jobs${where} (${hiders}) match every filter that could show whether job ${id} has finished: ${limit}. Job ${id} is told apart once no newer job${where} is in flight.`
+    const inFlight = relevantHiders(e).some((job) => isInFlight(job.calculated_status))
+    const until = inFlight ? ` Job ${id} is told apart once no newer job${where} is in flight.` : ''
+    return `Newer jobs${where} (${hiders}) match every filter that could show whether job ${id} has finished: ${limit}.${until}`
   }
   return `Job ${id} has finished, but newer jobs${where} (${hiders}) match every filter that could tell ${candidates.join(' from ')} for it: ${limit}.`
 }
