@@ -105,7 +105,21 @@ describe('dist/index.js as a runner runs it', () => {
     expect(result.stdout).toContain('::error title=LayerCI::Input "poll-interval" "500ms" is not a duration')
     expect(fake.requests).toHaveLength(0)
     expect(result.stdout).not.toMatch(/\bat .*\.js:\d+/)
+    // Issue 26, point 5: an early ending writes a summary too, saying what happened and why.
+    expect(result.summary).toContain('<h3>LayerCI: not started (bad input)</h3>')
+    expect(result.summary).toContain('is not a duration')
   })
+
+  it('issue 26, point 1: a job whose result cannot be known is headed "result unknown", never "failed"', async () => {
+    const fake = await startFake({ repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    fake.addJob(REPO, { branch: 'main', calculated_status: 'SUCCEEDED' })
+    fake.addJob(REPO, { branch: 'main', calculated_status: 'SUCCEEDED' })
+    const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', timeout: '20s', 'job-id': '1' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('LayerCI never showed job 1')
+    expect(result.summary).toContain('<h3>LayerCI job 1: result unknown (never shown by the API)</h3>')
+    expect(result.summary).not.toContain('failed</h3>')
+  }, 30_000)
 
   it('a server that is down: one clear ::error:: line, no stack trace, no key', async () => {
     const fake = await startFake()
@@ -214,7 +228,7 @@ describe('dist/index.js as a runner runs it', () => {
       /Timed out after 7s waiting for LayerCI job 1 \(last status seen: NEW\): http:\/\/127\.0\.0\.1:\d+\/jobs\/github\/octo-org\/layerci-example\/1\. The job is not cancelled: the API has no cancel endpoint\. Last problem: Poll: the request timed out/
     )
     expect(result.outputs['job-id']).toBe('1')
-    expect(result.summary).toContain('<h3>LayerCI job 1: timed out</h3>')
+    expect(result.summary).toContain('<h3>LayerCI job 1: result unknown (timed out)</h3>')
   }, 20_000)
 
   it('a job hidden by a newer job that ended the same way: the result by elimination, said in the log and summary', async () => {

@@ -284,11 +284,15 @@ describe('engine: create is never repeated blindly', () => {
   })
 
   it.each([
-    ['a job of someone else for another commit', { commit_sha: '9'.repeat(40) }, 'not for what this request asked'],
+    [
+      'a job of someone else for another commit',
+      { commit_sha: '9'.repeat(40) },
+      'is for another commit or branch than this request asked for'
+    ],
     [
       'a job LayerCI started for a push of the same commit',
       { commit_sha: 'abcdef1234567890abcdef1234567890abcdef12', run_start_reason: 'Commit pushed to GitHub' },
-      'not for what this request asked'
+      'is for another commit or branch than this request asked for'
     ],
     [
       'a job started through the API for the same commit and branch',
@@ -304,7 +308,7 @@ describe('engine: create is never repeated blindly', () => {
     }
     const result = await run(fake, {}, clock)
     expect(result.error).toBeInstanceOf(ApiError)
-    expect((result.error as Error).message).toContain(`Job 1 (NEW, commit`)
+    expect((result.error as Error).message).toMatch(/[Jj]ob 1 \(NEW, commit/)
     expect((result.error as Error).message).toContain(fit)
     expect(result.state.jobId).toBeUndefined()
     expect(fake.count('latest')).toBe(2)

@@ -124,7 +124,10 @@ describe('run (the action)', () => {
       '::error title=LayerCI::Input "timeout" "forever" is not a duration; use a whole number of seconds (90) or hours/minutes/seconds such as 90s, 15m, 1h30m'
     ])
     expect(fake.requests).toHaveLength(0)
-    expect(coreFake.summaryWrites).toHaveLength(0)
+    // The summary says what happened, even with no job: not started, and why.
+    expect(coreFake.summaryWrites).toHaveLength(1)
+    expect(coreFake.summaryWrites[0]).toContain('# LayerCI: not started (bad input)')
+    expect(coreFake.summaryWrites[0]).toContain('Input &quot;timeout&quot; &quot;forever&quot; is not a duration')
   })
 
   it('a refused key: one clear error line, no create, no key anywhere', async () => {
@@ -399,23 +402,24 @@ describe('run (the action), how it ends', () => {
     expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: created')
   })
 
-  it('a timeout: the summary says "timed out", the annotation is titled LayerCI', async () => {
+  it('a timeout: the summary says the result is unknown because it timed out', async () => {
     const { clock } = await setup({ timeout: '30s' })
     await run({ clock, defaults })
     expect(process.exitCode).toBe(1)
-    expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: timed out')
+    expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: result unknown (timed out)')
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
       expect.stringMatching(/^::error title=LayerCI::Timed out after 30s waiting for LayerCI job 1 /)
     ])
   })
 
-  it('an API error once the job exists: the summary says "failed", and the outputs known are set', async () => {
+  it('a refused key once the job exists: the summary says the result is unknown and why, never "failed"; the outputs known are set', async () => {
     const { fake, clock } = await setup()
     clock.onSleep = () =>
       fake.inject('latest', { kind: 'body', status: 401, body: JSON.stringify({ status: 'error', error: 'invalid API key' }) }, 100)
     await run({ clock, defaults })
     expect(process.exitCode).toBe(1)
-    expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: failed')
+    expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: result unknown (API key refused)')
+    expect(coreFake.summaryWrites[0]).not.toContain('failed')
     expect(coreFake.outputs.get('job-id')).toBe('1')
   })
 

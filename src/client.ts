@@ -6,7 +6,7 @@
 import { parseAnswer, classifyErrorText, type Answer, type Job, type Runner } from './api.js'
 import type { Clock } from './clock.js'
 import { formatDuration } from './duration.js'
-import { ApiError, DeadlineError } from './errors.js'
+import { ApiError, DeadlineError, type Reason } from './errors.js'
 import type { Log } from './log.js'
 import { makeRedactor, type Redactor } from './redact.js'
 import { ACTION_WORDS, type Flavor, type Vocabulary } from './settings.js'
@@ -73,7 +73,7 @@ type Verdict =
   | { kind: 'answer'; answer: Answer }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'ambiguous'; reason: string }
-  | { kind: 'fatal'; message: string }
+  | { kind: 'fatal'; message: string; reason?: Reason }
 
 const RETRY_AFTER_STATUSES = new Set([429, 503])
 /** The last retry starts at least this long before the deadline, so that it can be answered. */
@@ -202,6 +202,7 @@ export class LayerCiClient {
       const parsed = parseAnswer(response.body)
       return {
         kind: 'fatal',
+        reason: 'refused-key',
         message: this.refusedMessage(code, parsed.ok && parsed.value.status === 'error' ? parsed.value.error : undefined)
       }
     }
@@ -224,8 +225,9 @@ export class LayerCiClient {
     const answer = parsed.value
     if (answer.status === 'error') {
       const kind = classifyErrorText(answer.error, this.names)
-      if (kind === 'refused') return { kind: 'fatal', message: this.refusedMessage(code, answer.error) }
-      if (kind === 'unknown-repository') return { kind: 'fatal', message: this.unknownRepositoryMessage(code, answer.error) }
+      if (kind === 'refused') return { kind: 'fatal', reason: 'refused-key', message: this.refusedMessage(code, answer.error) }
+      if (kind === 'unknown-repository')
+        return { kind: 'fatal', reason: 'unknown-repository', message: this.unknownRepositoryMessage(code, answer.error) }
       if (kind === 'other' && code >= 400 && code !== 404)
         return { kind: 'fatal', message: `LayerCI answered HTTP ${code}: ${answer.error}` }
       return { kind: 'answer', answer }
@@ -238,8 +240,8 @@ export class LayerCiClient {
     const code = response.statusCode
     const parsed = parseAnswer(response.body)
     const apiText = parsed.ok && parsed.value.status === 'error' ? parsed.value.error : undefined
-    if (code === 401 || code === 403) return { kind: 'fatal', message: this.refusedMessage(code, apiText) }
-    if (code === 404) return { kind: 'fatal', message: this.unknownRepositoryMessage(code, apiText) }
+    if (code === 401 || code === 403) return { kind: 'fatal', reason: 'refused-key', message: this.refusedMessage(code, apiText) }
+    if (code === 404) return { kind: 'fatal', reason: 'unknown-repository', message: this.unknownRepositoryMessage(code, apiText) }
     // 429, and a 503 that the API sends (its JSON, or a Retry-After), say the server did not take
     // the request: safe to send again. A 503 page from a gateway may come after the API acted on
     // the request (a router's timeout while the create goes on): a job may exist.
@@ -255,8 +257,9 @@ export class LayerCiClient {
     const answer = parsed.value
     if (answer.status === 'error') {
       const kind = classifyErrorText(answer.error, this.names)
-      if (kind === 'refused') return { kind: 'fatal', message: this.refusedMessage(code, answer.error) }
-      if (kind === 'unknown-repository') return { kind: 'fatal', message: this.unknownRepositoryMessage(code, answer.error) }
+      if (kind === 'refused') return { kind: 'fatal', reason: 'refused-key', message: this.refusedMessage(code, answer.error) }
+      if (kind === 'unknown-repository')
+        return { kind: 'fatal', reason: 'unknown-repository', message: this.unknownRepositoryMessage(code, answer.error) }
       return { kind: 'fatal', message: `LayerCI did not create the job: ${answer.error}` }
     }
     if (!answer.job) return { kind: 'ambiguous', reason: `HTTP ${code} without a job in the answer` }
@@ -317,12 +320,14 @@ export class LayerCiClient {
           // was written is a network fault like any other: a create may have been acted on.)
           verdict = {
             kind: 'fatal',
+            reason: 'unreachable',
             message: `LayerCI could not be reached securely at ${new URL(this.options.apiUrl).origin}: ${reason}. If its certificate comes from a private certificate authority, give that authority's certificate to Node.js with NODE_EXTRA_CA_CERTS; if the server speaks plain HTTP, check ${this.apiUrlName}.${method === 'POST' ? ' No job was created.' : ''}`
           }
         } else if (network instanceof ProxyError && network.connectStatus === 407) {
           // Credentials do not appear by waiting.
           verdict = {
             kind: 'fatal',
+            reason: 'unreachable',
             message: `LayerCI could not be reached at ${new URL(this.options.apiUrl).origin}: ${reason}. Check the proxy credentials in ${network.variable}, or add the API's host to no_proxy.`
           }
         } else {
@@ -333,7 +338,7 @@ export class LayerCiClient {
         proxyVariable = network instanceof ProxyError ? network.variable : undefined
       }
       log.debug(`${method} ${pathOf(url)} -> ${this.redact(statusText)} in ${Math.round(clock.now() - started)} ms (attempt ${attempt})`)
-      if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message))
+      if (verdict.kind === 'fatal') throw new ApiError(this.redact(verdict.message), verdict.reason)
       if (verdict.kind === 'ambiguous') return { kind: 'ambiguous', reason: this.redact(verdict.reason) }
       if (verdict.kind === 'answer') {
         // An answer ends whatever problem came before: the timeout message names only a current one.
@@ -367,7 +372,8 @@ export class LayerCiClient {
           throw new ApiError(
             proxyVariable === undefined
               ? `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check ${this.apiUrlName}, or run again when the service is back.`
-              : `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check ${proxyVariable} and no_proxy, or run again when the proxy is back.`
+              : `LayerCI could not be reached at ${origin}: ${this.redact(verdict.reason)}. Check ${proxyVariable} and no_proxy, or run again when the proxy is back.`,
+            'unreachable'
           )
         }
       }

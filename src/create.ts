@@ -157,12 +157,15 @@ function candidateError(failed: string, job: Job, baseline: number, { settings, 
   if (job.branch) parts.push(`on ${job.branch}`)
   if (job.run_start_reason) parts.push(`started by "${job.run_start_reason}"`)
   const matches = matchesRequest(job, settings)
-  const fit =
-    matches === true
-      ? 'for the commit and branch this request asked for'
-      : matches === false
-        ? 'not for what this request asked (a job this request made may be older than it)'
-        : 'whose request cannot be compared with this one'
+  const check = `check the jobs of ${settings.repoName} at ${settings.apiUrl} before running again, so as not to start a job twice`
+  if (matches === false) {
+    // Another commit or branch: it cannot be this request's job, so it is never suggested as one.
+    return new ApiError(
+      `${failed}. The newest job since, job ${job.id} (${parts.join(', ')}${url ? `, ${url}` : ''}), is for another commit or branch than this request asked for, so it is not this request's job; a job this request made, if any, is older than it and not shown. A job may have been created: ${check}.`,
+      'create-answer-lost'
+    )
+  }
+  const fit = matches === true ? 'for the commit and branch this request asked for' : 'whose request cannot be compared with this one'
   return new ApiError(
     `${failed}. Job ${job.id} (${parts.join(', ')}${url ? `, ${url}` : ''}) is newer than job ${baseline}, the newest before the request, and ${fit}. It may be the job this request made, or one that another run made at the same moment: the API cannot tell which request made a job, so this run does not take it as its own. Check job ${job.id}; if it is this run's, wait for it with ${words.setting('job-id', String(job.id))} instead of creating another.`
   )

@@ -6,15 +6,15 @@
 import * as core from '@actions/core'
 import { systemClock, type Clock } from './clock.js'
 import { countedAsSuccess, runEngine } from './engine.js'
-import { ExitCode, InputError, JobFailedError, LayerError, messageOf, outcomeOf, WaitTimeoutError } from './errors.js'
+import { ExitCode, InputError, JobFailedError, LayerError, messageOf, outcomeOf } from './errors.js'
 import { eventDefaults, secretsWithheld } from './event.js'
 import { onInterrupt, interruptMessage } from './interrupt.js'
 import { safeLog, type Log } from './log.js'
 import { makeRedactor, secretForms } from './redact.js'
-import { outputsOf, RunState, summaryModel, type OutputName } from './report.js'
+import { endingWords, outputsOf, RunState, summaryModel, type OutputName } from './report.js'
 import { checkRunnerFiles } from './runner-files.js'
 import { ACTION_WORDS, describeSettings, INPUT_NAMES, parseSettings, type RawInputs, type SourceDefaults } from './settings.js'
-import { makeSafeText, type SafeText } from './text.js'
+import { escapeHtml, makeSafeText, type SafeText } from './text.js'
 import { HttpClientTransport, type Transport } from './transport.js'
 
 export const USER_AGENT = 'layerci-action/1'
@@ -72,19 +72,34 @@ function outputWriter(state: RunState, safe: SafeText, log: Log): { write: (fina
   return { write, problem: () => problem }
 }
 
-async function writeSummary(state: RunState, verdict: string, notes: string[], clock: Clock, log: Log, safe: SafeText): Promise<void> {
+async function writeSummary(
+  state: RunState,
+  verdict: string,
+  notes: string[],
+  clock: Clock,
+  log: Log,
+  safe: SafeText,
+  failure: string | undefined
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
     return
   }
-  const model = summaryModel(state, verdict, clock.now(), safe, notes)
-  const table = (rows: string[][]): Array<Array<string | { data: string; header: boolean }>> => {
-    const [header = [], ...body] = rows
-    return [header.map((data) => ({ data, header: true })), ...body]
+  const cell = (text: string): string => escapeHtml(safe(text))
+  if (state.jobId === undefined) {
+    // An early ending (no job): what happened and why, through the output path (the key redacted).
+    core.summary.addHeading(`LayerCI: ${cell(verdict)}`, 3)
+    if (failure !== undefined) core.summary.addRaw(`<p>${cell(failure)}</p>`, true)
+  } else {
+    const model = summaryModel(state, verdict, clock.now(), safe, notes)
+    const table = (rows: string[][]): Array<Array<string | { data: string; header: boolean }>> => {
+      const [header = [], ...body] = rows
+      return [header.map((data) => ({ data, header: true })), ...body]
+    }
+    core.summary.addHeading(model.heading, 3).addTable(table(model.rows))
+    for (const note of model.notes) core.summary.addRaw(`<p>${note}</p>`, true)
+    if (model.runners) core.summary.addHeading('Runners', 4).addTable(table(model.runners))
   }
-  core.summary.addHeading(model.heading, 3).addTable(table(model.rows))
-  for (const note of model.notes) core.summary.addRaw(`<p>${note}</p>`, true)
-  if (model.runners) core.summary.addHeading('Runners', 4).addTable(table(model.runners))
   try {
     await core.summary.write()
   } catch (error) {
@@ -126,6 +141,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   })
 
   let verdict: string
+  let failure: string | undefined
   const notes: string[] = []
   try {
     checkRunnerFiles(process.env, { outputs: true })
@@ -171,11 +187,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     state.outcome = outcomeOf(error)
     writeOutputs(true)
     if (!(error instanceof LayerError) && error instanceof Error && error.stack) log.debug(error.stack)
-    verdict =
-      error instanceof JobFailedError ? (state.calculatedStatus ?? 'failed') : error instanceof WaitTimeoutError ? 'timed out' : 'failed'
+    verdict = endingWords(state, error)
+    failure = messageOf(error)
     log.error(messageOf(error), error instanceof JobFailedError ? 'LayerCI job failed' : 'LayerCI')
     process.exitCode = 1
   }
-  if (state.jobId !== undefined) await writeSummary(state, verdict, notes, clock, log, safe)
+  await writeSummary(state, verdict, notes, clock, log, safe, failure)
   removeInterruptHandlers()
 }

@@ -5,6 +5,7 @@
 import type { Job, Runner } from './api.js'
 import { formatDuration } from './duration.js'
 import type { Settings } from './settings.js'
+import { JobFailedError, LayerError, WaitTimeoutError, type Reason } from './errors.js'
 import { escapeHtml, type SafeText } from './text.js'
 import { describeKnowledge, exactStatus, type Knowledge } from './waiter.js'
 
@@ -175,4 +176,29 @@ export function summaryModel(
  */
 export function failedRunners(runners: readonly Runner[]): Runner[] {
   return runners.filter((runner) => !runner.retried && !['SUCCESS', 'NEW', 'RUNNING', 'WAITING_PARENTS'].includes(runner.status))
+}
+
+const REASON_WORDS: Record<Reason, string> = {
+  'bad-input': 'bad input',
+  'refused-key': 'API key refused',
+  'unknown-repository': 'repository not found',
+  unreachable: 'LayerCI unreachable',
+  'api-error': 'LayerCI error',
+  'never-shown': 'never shown by the API',
+  'no-such-job': 'no such job',
+  hidden: 'hidden by newer jobs',
+  'timed-out': 'timed out',
+  'create-answer-lost': 'create answer lost'
+}
+
+/**
+ * What happened, in a few words, for the summary's heading: the job's result when it failed;
+ * otherwise "result unknown" (a job exists) or "not started" (none), with why.
+ */
+export function endingWords(state: RunState, error: unknown): string {
+  if (error instanceof JobFailedError) return state.calculatedStatus ?? 'failed'
+  const reason: Reason = error instanceof LayerError ? error.reason : 'api-error'
+  const why = REASON_WORDS[reason]
+  if (error instanceof WaitTimeoutError || state.jobId !== undefined || reason === 'create-answer-lost') return `result unknown (${why})`
+  return `not started (${why})`
 }

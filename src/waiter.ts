@@ -63,10 +63,11 @@ export function unknownJobError(jobId: number, repoName: string, newest: Job | u
   const known = newest ? `the newest job of ${repoName} is ${newest.id}` : `${repoName} has no jobs`
   if (created) {
     return new ApiError(
-      `LayerCI does not show job ${jobId}, which it created in ${repoName}: ${known}. Check the job on the LayerCI dashboard, and that the API address is the one that created it.`
+      `LayerCI does not show job ${jobId}, which it created in ${repoName}: ${known}. Check the job on the LayerCI dashboard, and that the API address is the one that created it.`,
+      'never-shown'
     )
   }
-  return new ApiError(`LayerCI has no job ${jobId} in ${repoName}: ${known}. Check the job id.`)
+  return new ApiError(`LayerCI has no job ${jobId} in ${repoName}: ${known}. Check the job id.`, 'no-such-job')
 }
 
 /**
@@ -75,7 +76,8 @@ export function unknownJobError(jobId: number, repoName: string, newest: Job | u
  */
 export function neverShownError(jobId: number, hiders: string): ApiError {
   return new ApiError(
-    `LayerCI never showed job ${jobId}: it may not exist, or newer jobs (${hiders}) hide it from every filter that could show it, for good. No result is reported for a job the API never showed. Check the job id, and the job on the LayerCI dashboard.`
+    `LayerCI never showed job ${jobId}: it may not exist, or newer jobs (${hiders}) hide it from every filter that could show it, for good. No result is reported for a job the API never showed. Check the job id, and the job on the LayerCI dashboard.`,
+    'never-shown'
   )
 }
 
