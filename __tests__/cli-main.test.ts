@@ -410,10 +410,37 @@ describe('runCli in-process: flags, output, exit codes', () => {
     // Bad input: one object that says there is no job and no result.
     const bad = io({ LAYERCI_TOKEN: passed.token }, false)
     expect(await runCli(['--repository', 'r', '--api-url', passed.url, '--timeout', 'soon', '--json'], bad)).toBe(2)
+    // Issue 26, point 2: with no result, the object says why (a stable reason) and the message.
     expect(bad.out.map((line): unknown => JSON.parse(line))).toEqual([
-      { id: null, calculated_status: null, status: null, established: null, url: null, outcome: 'error', exit_code: 2 }
+      {
+        id: null,
+        calculated_status: null,
+        status: null,
+        established: null,
+        url: null,
+        outcome: 'error',
+        exit_code: 2,
+        reason: 'bad-input',
+        error: expect.stringContaining('--timeout "soon" is not a duration') as unknown
+      }
     ])
   })
+
+  it('--json tells a refused key, an unknown repository and a server that is down apart, by reason and message, without the key', async () => {
+    const refused = await fakeRepo()
+    const key = io({ LAYERCI_TOKEN: 'wrong-key-123456' }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', refused.url, '--json', ...BASE], key)).toBe(3)
+    const keyStory = JSON.parse(key.out[0] ?? '') as Record<string, unknown>
+    expect(keyStory).toMatchObject({ reason: 'refused-key', exit_code: 3 })
+    expect(String(keyStory.error)).toMatch(/API key was refused/)
+    expect(key.out[0]).not.toContain('wrong-key-123456')
+    const unknown = io({ LAYERCI_TOKEN: refused.token }, false)
+    expect(await runCli(['--repository', 'no-such-repo', '--api-url', refused.url, '--json', ...BASE], unknown)).toBe(3)
+    expect(JSON.parse(unknown.out[0] ?? '')).toMatchObject({ reason: 'unknown-repository', exit_code: 3 })
+    const down = io({ LAYERCI_TOKEN: refused.token }, false)
+    expect(await runCli(['--repository', 'r', '--api-url', 'http://127.0.0.1:9', '--json', ...BASE], down)).toBe(3)
+    expect(JSON.parse(down.out[0] ?? '')).toMatchObject({ reason: 'unreachable', exit_code: 3 })
+  }, 30_000)
 
   it('--json on a timeout: no status is claimed that the job is known to have left', async () => {
     const fake = await fakeRepo()
@@ -440,10 +467,37 @@ describe('runCli in-process: flags, output, exit codes', () => {
       const plain = io({ LAYERCI_TOKEN: 'k'.repeat(20) }, false)
       expect(await runCli(['--repository', 'r', ...argv], plain)).toBe(2)
       expect(plain.out.map((line): unknown => JSON.parse(line))).toEqual([
-        { id: null, calculated_status: null, status: null, established: null, url: null, outcome: 'error', exit_code: 2 }
+        {
+          id: null,
+          calculated_status: null,
+          status: null,
+          established: null,
+          url: null,
+          outcome: 'error',
+          exit_code: 2,
+          reason: 'bad-input',
+          error: expect.any(String) as unknown
+        }
       ])
     }
   )
+
+  it('issue 26, point 6: -h is --help, whose text has examples; an unknown flag near a known one gets "did you mean"', async () => {
+    const short = io({}, false)
+    expect(await runCli(['-h'], short)).toBe(0)
+    expect(short.out.join('')).toBe(HELP)
+    expect(HELP).toMatch(/\nExamples:\n/)
+    expect(HELP).toContain('--job-id "$id"')
+    const typo = io({ LAYERCI_TOKEN: 'k'.repeat(20) }, false)
+    expect(await runCli(['--repo', 'octo/r'], typo)).toBe(2)
+    expect(typo.err.join('')).toContain("Unknown option '--repo'. Did you mean --repository?")
+    const near = io({ LAYERCI_TOKEN: 'k'.repeat(20) }, false)
+    expect(await runCli(['--timout', '5m'], near)).toBe(2)
+    expect(near.err.join('')).toContain('Did you mean --timeout?')
+    const far = io({ LAYERCI_TOKEN: 'k'.repeat(20) }, false)
+    expect(await runCli(['--zzzzzz'], far)).toBe(2)
+    expect(far.err.join('')).not.toContain('Did you mean')
+  })
 
   it.each([
     [

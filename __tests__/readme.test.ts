@@ -168,7 +168,7 @@ describe('the documentation matches the code and the package', () => {
 
   it('the CLI reference lists every flag of --help, and the variables the CLI reads', () => {
     const cli = readFileSync('docs/cli.md', 'utf8')
-    const flags = new Set([...HELP.matchAll(/^ {2}(--[\w-]+)/gm)].map((match) => match[1] ?? ''))
+    const flags = new Set([...HELP.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((match) => match[1] ?? ''))
     expect(flags.size).toBeGreaterThanOrEqual(16)
     for (const flag of flags) expect([flag, cli.includes(`\`${flag}`)]).toEqual([flag, true])
     for (const variable of ['LAYERCI_TOKEN', 'LAYERCI_API_URL', 'LAYERCI_DEBUG']) {

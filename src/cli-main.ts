@@ -7,7 +7,7 @@ import { cliDefaults, defaultRepository, gitIn, type Env } from './ci-env.js'
 import { systemClock, type Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import { countedAsSuccess, runEngine } from './engine.js'
-import { ExitCode, InputError, LayerError, messageOf, outcomeOf } from './errors.js'
+import { ExitCode, InputError, JobFailedError, LayerError, messageOf, outcomeOf } from './errors.js'
 import { interruptMessage, onInterrupt } from './interrupt.js'
 import { safeLog, type Log } from './log.js'
 import { makeRedactor } from './redact.js'
@@ -45,8 +45,20 @@ Options:
   --json                 print one JSON object on stdout, however the run ends: the job, its
                          result (calculated_status, established), url, outcome, exit_code
                          (without --json, --no-wait prints the new job's id alone on stdout)
-  --help                 show this help
+  -h, --help             show this help
   --version              show the version
+
+Examples:
+  # Build this checkout's commit and wait for the result (exit 0 only if it passed)
+  $ export LAYERCI_TOKEN=...
+  $ layerci-run --repository my-org/my-repo
+
+  # Deploy a tag: press the job's BUTTONs, fail if it does not pass within 30 minutes
+  $ layerci-run --repository my-org/my-repo --ref "$TAG_SHA" --branch main --accept-buttons --timeout 30m
+
+  # Start a job now, wait for it later (or again, after a timeout)
+  $ id=$(layerci-run --repository my-org/my-repo --no-wait)
+  $ layerci-run --repository my-org/my-repo --job-id "$id" --json
 
 Defaults inside GitHub Actions are the action's (the event's commit and branch); in GitLab CI,
 Jenkins, CircleCI and Buildkite their commit and branch variables; elsewhere the git checkout.
@@ -90,7 +102,7 @@ const OPTIONS = {
   'api-flavor': { type: 'string' },
   extra: { type: 'string' },
   json: { type: 'boolean' },
-  help: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   token: { type: 'string' }
 } as const
@@ -146,6 +158,29 @@ const CLI_WORDS: Vocabulary = {
   setting: (input, value) => (input === 'wait' ? CLI_WORDS.name(input) : `${CLI_WORDS.name(input)} ${value}`)
 }
 
+/** Edit distance between two short strings (insertions, deletions, substitutions). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 0; i < a.length; i++) {
+    const next = [i + 1]
+    for (let j = 0; j < b.length; j++) {
+      const same = a.charCodeAt(i) === b.charCodeAt(j)
+      next.push(Math.min((row[j + 1] ?? 0) + 1, (next[j] ?? 0) + 1, (row[j] ?? 0) + (same ? 0 : 1)))
+    }
+    row = next
+  }
+  return row[b.length] ?? 0
+}
+
+/** The flag an unknown one most likely meant: a flag it begins, or one within two edits. */
+function nearestFlag(name: string): string | undefined {
+  const flags = Object.keys(OPTIONS).filter((flag) => flag !== 'token')
+  const prefixed = flags.filter((flag) => flag.startsWith(name))
+  if (prefixed.length === 1) return prefixed[0]
+  const [best] = flags.map((flag) => ({ flag, d: distance(name, flag) })).sort((x, y) => x.d - y.d)
+  return best !== undefined && best.d <= 2 ? best.flag : undefined
+}
+
 /** node's parse error (its first sentence), with what to write instead where the flag is known to be mistaken. */
 export function usageError(argv: readonly string[], message: string): string {
   const first = (message.split('\n')[0] ?? '').split('. To specify')[0] ?? ''
@@ -154,6 +189,9 @@ export function usageError(argv: readonly string[], message: string): string {
   }
   const flag = /^Option '(--[a-z-]+)' does not take an argument/.exec(first)?.[1]
   if (flag !== undefined) return `${first}: ${flag} is a switch; give it alone, or leave it out.`
+  const unknown = /^Unknown option '--([^'=]+)/.exec(first)?.[1]
+  const near = unknown === undefined ? undefined : nearestFlag(unknown)
+  if (near !== undefined) return `${first}. Did you mean --${near}?`
   return first
 }
 
@@ -177,12 +215,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     // node's own error (not `instanceof Error` where it comes from another realm, as under a test runner).
     const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error)
-    io.stderr.write(`${PREFIX}error: ${safe(usageError(argv, message))}\nRun layerci-run --help for usage.\n`)
+    const usage = usageError(argv, message)
+    io.stderr.write(`${PREFIX}error: ${safe(usage)}\nRun layerci-run --help for usage.\n`)
     // --json promises one object whatever the end, a command line it cannot read included.
     if (argv.some((arg) => arg === '--json' || arg.startsWith('--json='))) {
       const state = new RunState(0)
       state.outcome = 'error'
-      io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: ExitCode.usage })}\n`)
+      io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: ExitCode.usage, reason: 'bad-input', error: usage })}\n`)
     }
     return ExitCode.usage
   }
@@ -207,10 +246,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const log = safeLog(plain, safe)
   // With --json, exactly one object on stdout, whatever the end: the run's story (report.ts).
   let printed = false
-  const printJob = (code: number): void => {
+  const printJob = (code: number, error?: unknown): void => {
     if (!flags.json || printed) return
     printed = true
-    io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: code })}\n`)
+    // Without a result, why: a stable reason and the message (through the same output path).
+    const why = error === undefined ? {} : { reason: error instanceof LayerError ? error.reason : 'api-error', error: messageOf(error) }
+    io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: code, ...why })}\n`)
   }
   let removeInterruptHandlers = (): void => undefined
   if (io.handleSignals) {
@@ -291,7 +332,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     log.error(messageOf(error))
     const code = error instanceof LayerError ? error.exitCode : ExitCode.jobFailed
     state.outcome = outcomeOf(error)
-    printJob(code)
+    printJob(code, error instanceof JobFailedError ? undefined : error)
     return code
   } finally {
     removeInterruptHandlers()
