@@ -46,7 +46,7 @@ interface History {
 }
 
 const POLL_MS = 10_000
-const POLLS = 6
+const POLLS = 5
 
 // ---------------------------------------------------------------------------------------------
 // The scope
