@@ -23,6 +23,19 @@ function io(env: Record<string, string>, tty: boolean, clock = new FakeClock()):
   }
 }
 
+/** The --json object of a run refused for bad input: no job, no result, why, exit 2. */
+const badInput = (error: unknown): Record<string, unknown> => ({
+  id: null,
+  calculated_status: null,
+  status: null,
+  established: null,
+  url: null,
+  outcome: 'error',
+  exit_code: 2,
+  reason: 'bad-input',
+  error
+})
+
 describe('runCli', () => {
   it('on a terminal, redraws one status line in place', async () => {
     const fake = await startFake({ repos: { r: { schedule: MANUAL } } })
@@ -412,17 +425,7 @@ describe('runCli in-process: flags, output, exit codes', () => {
     expect(await runCli(['--repository', 'r', '--api-url', passed.url, '--timeout', 'soon', '--json'], bad)).toBe(2)
     // Issue 26, point 2: with no result, the object says why (a stable reason) and the message.
     expect(bad.out.map((line): unknown => JSON.parse(line))).toEqual([
-      {
-        id: null,
-        calculated_status: null,
-        status: null,
-        established: null,
-        url: null,
-        outcome: 'error',
-        exit_code: 2,
-        reason: 'bad-input',
-        error: expect.stringContaining('--timeout "soon" is not a duration') as unknown
-      }
+      badInput(expect.stringContaining('--timeout "soon" is not a duration'))
     ])
   })
 
@@ -466,19 +469,7 @@ describe('runCli in-process: flags, output, exit codes', () => {
     async (...argv) => {
       const plain = io({ LAYERCI_TOKEN: 'k'.repeat(20) }, false)
       expect(await runCli(['--repository', 'r', ...argv], plain)).toBe(2)
-      expect(plain.out.map((line): unknown => JSON.parse(line))).toEqual([
-        {
-          id: null,
-          calculated_status: null,
-          status: null,
-          established: null,
-          url: null,
-          outcome: 'error',
-          exit_code: 2,
-          reason: 'bad-input',
-          error: expect.any(String) as unknown
-        }
-      ])
+      expect(plain.out.map((line): unknown => JSON.parse(line))).toEqual([badInput(expect.any(String))])
     }
   )
 

@@ -419,6 +419,18 @@ describe('LatestTracker: the branch', () => {
 })
 
 describe("LatestTracker: an answer that breaks its query's filter", () => {
+  /** Three polls of a tracker for our job 1 (RUNNING on main) against `server`, which is then closed. */
+  async function threePolls(server: { origin: string; close(): Promise<void> }) {
+    const created: Job = { id: 1, calculated_status: 'RUNNING', status: 'SEE_RUNNERS', branch: 'main', raw: { branch: 'main' } }
+    const { tracker, log } = trackerAt(server.origin, created)
+    try {
+      for (let i = 0; i < 3; i++) await tracker.check()
+    } finally {
+      await server.close()
+    }
+    return { tracker, log }
+  }
+
   /**
    * A loopback server that answers the first query whose filters `when` picks with job 2 as
    * `answer` gives it, and every other query with job 2 on main in a status that query matches:
@@ -439,18 +451,7 @@ describe("LatestTracker: an answer that breaks its query's filter", () => {
       response.writeHead(200, { 'Content-Type': 'application/json' })
       response.end(JSON.stringify({ status: 'ok', job }))
     })
-    const { tracker, log } = trackerAt(server.origin, {
-      id: 1,
-      calculated_status: 'RUNNING',
-      status: 'SEE_RUNNERS',
-      branch: 'main',
-      raw: { branch: 'main' }
-    })
-    try {
-      for (let i = 0; i < 3; i++) await tracker.check()
-    } finally {
-      await server.close()
-    }
+    const { log } = await threePolls(server)
     return { broken, warnings: log.matching('warning') }
   }
 
@@ -494,18 +495,7 @@ describe("LatestTracker: an answer that breaks its query's filter", () => {
       response.writeHead(200, { 'Content-Type': 'application/json' })
       response.end(JSON.stringify({ status: 'ok', job }))
     })
-    const { tracker, log } = trackerAt(server.origin, {
-      id: 1,
-      calculated_status: 'RUNNING',
-      status: 'SEE_RUNNERS',
-      branch: 'main',
-      raw: { branch: 'main' }
-    })
-    try {
-      for (let i = 0; i < 3; i++) await tracker.check()
-    } finally {
-      await server.close()
-    }
+    const { tracker, log } = await threePolls(server)
     expect(broken).toBe(1)
     const said = log.matching('info').filter((line) => line.includes('does not match branch=main as its jobs'))
     expect(said).toEqual([
