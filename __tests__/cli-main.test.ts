@@ -30,7 +30,7 @@ const badInput = (error: unknown): Record<string, unknown> => ({
   status: null,
   established: null,
   url: null,
-  outcome: 'error',
+  outcome: 'not-started',
   exit_code: 2,
   reason: 'bad-input',
   error
@@ -434,7 +434,7 @@ describe('runCli in-process: flags, output, exit codes', () => {
     const key = io({ LAYERCI_TOKEN: 'wrong-key-123456' }, false)
     expect(await runCli(['--repository', 'r', '--api-url', refused.url, '--json', ...BASE], key)).toBe(3)
     const keyStory = JSON.parse(key.out[0] ?? '') as Record<string, unknown>
-    expect(keyStory).toMatchObject({ reason: 'refused-key', exit_code: 3 })
+    expect(keyStory).toMatchObject({ outcome: 'not-started', reason: 'refused-key', exit_code: 3 })
     expect(String(keyStory.error)).toMatch(/API key was refused/)
     expect(key.out[0]).not.toContain('wrong-key-123456')
     const unknown = io({ LAYERCI_TOKEN: refused.token }, false)
@@ -459,9 +459,19 @@ describe('runCli in-process: flags, output, exit codes', () => {
     expect(await runCli(['--repository', 'r', '--api-url', fake.url, '--json', '--timeout', '1m', ...BASE], plain)).toBe(4)
     const story: unknown = JSON.parse(plain.out[0] ?? '')
     // The run established that job 1 finished, but not with which result: NEW (last read) is not claimed.
-    expect(story).toMatchObject({ id: 1, calculated_status: null, established: null, outcome: 'timed-out', exit_code: 4 })
-    expect(plain.err.join('')).toContain('last status seen: finished: SUCCEEDED or FAILURE (newer jobs hide which)')
-    expect(plain.err.join('')).toContain('The job is not cancelled: the API has no cancel endpoint.')
+    expect(story).toMatchObject({
+      id: 1,
+      calculated_status: null,
+      established: null,
+      outcome: 'result-unknown',
+      reason: 'hidden',
+      error: expect.stringMatching(/^Timed out after 1m00s waiting for LayerCI job 1\. Job 1 has finished, but newer jobs on branch main /),
+      exit_code: 4
+    })
+    const said = plain.err.join('')
+    expect(said).toContain('Last status seen: finished: SUCCEEDED or FAILURE (newer jobs hide which)')
+    // How to go on, in the CLI's own words.
+    expect(said).toContain('It is not cancelled (the API has no cancel endpoint); --job-id 1 waits for the same job.')
   })
 
   it.each([['--json', '--bogus'], ['--json', '--timeout'], ['--json', 'extra-positional'], ['--json=true']])(

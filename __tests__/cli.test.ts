@@ -240,7 +240,9 @@ describe('layerci-run', () => {
       { LAYERCI_TOKEN: fake.token }
     )
     expect(run.code).toBe(4)
-    expect(run.stderr).toContain('error: Timed out after 3s waiting for LayerCI job 1 (last status seen: NEW)')
+    expect(run.stderr).toMatch(
+      /error: Timed out after 3s waiting for LayerCI job 1 \(last status seen: NEW, [^)]*\)\. It is not cancelled \(the API has no cancel endpoint\); --job-id 1 waits for the same job\./
+    )
   })
 
   it.each<NodeJS.Signals>(['SIGINT', 'SIGHUP'])('exit 130 on %s: interrupted, says the job keeps running', async (signal) => {

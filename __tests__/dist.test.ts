@@ -73,7 +73,7 @@ describe('dist/index.js as a runner runs it', () => {
     expect(fake.requests.find((r) => r.endpoint === 'create')?.body).toEqual({ branch: 'feature-x', ref: HEAD })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: ${fake.url}/jobs/github/octo-org/layerci-example/1`
+      `::error title=LayerCI job 1%3A FAILURE::LayerCI job 1 finished FAILURE: ${fake.url}/jobs/github/octo-org/layerci-example/1`
     )
     expect(result.stdout.match(/^::error/gm)).toHaveLength(1)
     expect(result.outputs['calculated-status']).toBe('FAILURE')
@@ -102,7 +102,7 @@ describe('dist/index.js as a runner runs it', () => {
     const fake = await startFake()
     const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '500ms' })
     expect(result.code).toBe(1)
-    expect(result.stdout).toContain('::error title=LayerCI::Input "poll-interval" "500ms" is not a duration')
+    expect(result.stdout).toContain('::error title=LayerCI%3A not started (bad input)::Input "poll-interval" "500ms" is not a duration')
     expect(fake.requests).toHaveLength(0)
     expect(result.stdout).not.toMatch(/\bat .*\.js:\d+/)
     // Issue 26, point 5: an early ending writes a summary too, saying what happened and why.
@@ -130,7 +130,7 @@ describe('dist/index.js as a runner runs it', () => {
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'))
     expect(errors).toEqual([
       expect.stringMatching(
-        /^::error title=LayerCI::LayerCI could not be reached at http:\/\/127\.0\.0\.1:\d+: the connection was refused\./
+        /^::error title=LayerCI%3A not started \(LayerCI unreachable\)::LayerCI could not be reached at http:\/\/127\.0\.0\.1:\d+: the connection was refused\./
       )
     ])
     expect(result.stdout.split('\n').slice(1).join('\n')).not.toContain('zz-secret-zz')
@@ -148,7 +148,7 @@ describe('dist/index.js as a runner runs it', () => {
     expect(result.ended - result.started - 1500).toBeLessThan(1000)
     expect(result.outputs['job-id']).toBe('1')
     expect(result.stdout).toContain(
-      `::error title=Cancelled::Interrupted by SIGINT. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at ${fake.url}/jobs/github/octo-org/${REPO}/1.`
+      `::error title=LayerCI job 1%3A interrupted::Interrupted by SIGINT. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at ${fake.url}/jobs/github/octo-org/${REPO}/1. "job-id: 1" waits for the same job.`
     )
   })
 
@@ -158,7 +158,7 @@ describe('dist/index.js as a runner runs it', () => {
     const result = await runner({ token: fake.token, 'api-url': fake.url }, { signal: 'SIGINT', signalAfterMs: 1000 })
     expect(result.code).toBe(130)
     expect(result.stdout).toContain(
-      '::error title=Cancelled::Interrupted by SIGINT while the job was being created: a LayerCI job may have been created and keeps running.'
+      '::error title=LayerCI%3A interrupted::Interrupted by SIGINT while the job was being created: a LayerCI job may have been created and keeps running.'
     )
   })
 
@@ -167,7 +167,7 @@ describe('dist/index.js as a runner runs it', () => {
     fake.inject('latest', { kind: 'hang' })
     const result = await runner({ token: fake.token, 'api-url': fake.url }, { signal: 'SIGINT', signalAfterMs: 1000 })
     expect(result.code).toBe(130)
-    expect(result.stdout).toContain('::error title=Cancelled::Interrupted by SIGINT before any LayerCI job was created.')
+    expect(result.stdout).toContain('::error title=LayerCI%3A interrupted::Interrupted by SIGINT before any LayerCI job was created.')
     expect(fake.count('create')).toBe(0)
   })
 
@@ -225,7 +225,7 @@ describe('dist/index.js as a runner runs it', () => {
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(
-      /Timed out after 7s waiting for LayerCI job 1 \(last status seen: NEW\): http:\/\/127\.0\.0\.1:\d+\/jobs\/github\/octo-org\/layerci-example\/1\. The job is not cancelled: the API has no cancel endpoint\. Last problem: Poll: the request timed out/
+      /^::error title=LayerCI job 1%3A result unknown \(timed out\)::Timed out after 7s waiting for LayerCI job 1\. Last problem: Poll: the request timed out\. Last status seen: NEW, http:\/\/127\.0\.0\.1:\d+\/jobs\/github\/octo-org\/layerci-example\/1\. It is not cancelled \(the API has no cancel endpoint\); "job-id: 1" waits for the same job\.$/
     )
     expect(result.outputs['job-id']).toBe('1')
     expect(result.summary).toContain('<h3>LayerCI job 1: result unknown (timed out)</h3>')
@@ -324,7 +324,7 @@ describe('dist/index.js as a runner runs it', () => {
     const result = await runner({ token: fake.token, 'api-url': fake.url, 'poll-interval': '1s', 'job-id': '99' })
     expect(result.code).toBe(1)
     expect(result.stdout.split('\n').filter((line) => line.startsWith('::error'))).toEqual([
-      '::error title=LayerCI::LayerCI has no job 99 in layerci-example: the newest job of layerci-example is 3. Check the job id.'
+      '::error title=LayerCI job 99%3A result unknown (no such job)::LayerCI has no job 99 in layerci-example: the newest job of layerci-example is 3. Check the job id.'
     ])
     expect(result.ended - result.started).toBeLessThan(4000)
   })
@@ -374,7 +374,9 @@ describe('dist/index.js as a runner runs it', () => {
       { nodeArgs: steppedClock(-3600_000, 1500) }
     )
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/::error title=LayerCI::Timed out after 4s waiting for LayerCI job 1/)
+    expect(result.stdout).toMatch(
+      /::error title=LayerCI job 1%3A result unknown \(timed out\)::Timed out after 4s waiting for LayerCI job 1/
+    )
     expect(result.ended - result.started).toBeLessThan(6000)
   }, 20_000)
 
@@ -446,7 +448,7 @@ describe('dist/index.js as a runner runs it', () => {
       const commands = lines.filter((line) => line.trimStart().startsWith('::') || line.includes('##['))
       expect(commands.every((line) => ours.has(/^::([a-z-]+)/.exec(line.trimStart())?.[1] ?? ''))).toBe(true)
       expect(lines.filter((line) => line.startsWith('::error'))).toEqual([
-        `::error title=LayerCI job failed::LayerCI job 1 finished FAILURE\\n::stop-commands::x (a status the API documentation does not name): ${fake.url}/jobs/github/octo-org/layerci-example/1`
+        `::error title=LayerCI job 1%3A FAILURE\\n%3A%3Astop-commands%3A%3Ax::LayerCI job 1 finished FAILURE\\n::stop-commands::x (a status the API documentation does not name): ${fake.url}/jobs/github/octo-org/layerci-example/1`
       ])
       // The server's url was not an http(s) link: the job's page is built instead.
       expect(result.outputs['job-url']).toBe(`${fake.url}/jobs/github/octo-org/layerci-example/1`)
@@ -478,7 +480,7 @@ describe('dist/index.js as a runner runs it', () => {
     const result = await runner({ token: 'wrong-key-77', 'api-url': fake.url })
     expect(result.code).toBe(1)
     expect(result.stdout.split('\n').filter((line) => line.startsWith('::error'))).toEqual([
-      `::error title=LayerCI::The LayerCI API key was refused (HTTP 401: invalid API key). Check "token": it must be a LayerCI API key with access to layerci-example. "api-flavor" is auto, which chose layerci for ${new URL(fake.url).host}: if this server speaks the webappio API, set "api-flavor: webappio".`
+      `::error title=LayerCI%3A not started (API key refused)::The LayerCI API key was refused (HTTP 401: invalid API key). Check "token": it must be a LayerCI API key with access to layerci-example. "api-flavor" is auto, which chose layerci for ${new URL(fake.url).host}: if this server speaks the webappio API, set "api-flavor: webappio".`
     ])
     expect(fake.count('create')).toBe(0)
   })

@@ -166,7 +166,7 @@ describe('engine: create, wait, result', () => {
     const result = await run(fake, { timeoutMs: 60_000 })
     expect(result.error).toBeInstanceOf(WaitTimeoutError)
     expect((result.error as Error).message).toBe(
-      `Timed out after 1m00s waiting for LayerCI job 1 (last status seen: NEW): ${fake.url}/jobs/github/fake-owner/layerci-example/1. The job is not cancelled: the API has no cancel endpoint.`
+      `Timed out after 1m00s waiting for LayerCI job 1 (last status seen: NEW, ${fake.url}/jobs/github/fake-owner/layerci-example/1). It is not cancelled (the API has no cancel endpoint); "job-id: 1" waits for the same job.`
     )
     expect(result.clock.now() - Date.UTC(2026, 0, 1)).toBe(60_000)
   })
@@ -483,10 +483,17 @@ describe('engine: an error while polling is never a timeout', () => {
   const unknownBody = JSON.stringify({ status: 'error', error: `repository ${REPO} not found` })
 
   it.each([
-    ['a refused key', 401, refusedBody, /^The LayerCI API key was refused \(HTTP 401: invalid API key\)/],
-    ['an unknown repository', 404, unknownBody, /^Repository "layerci-example" was not found for this API key \(HTTP 404: /],
-    ['an unexplained 4xx', 422, JSON.stringify({ status: 'error', error: 'odd' }), /^LayerCI answered HTTP 422: odd$/]
-  ])('%s during the wait for a created job fails at once as an API error', async (_, status, body, message) => {
+    ['a refused key', 401, refusedBody, /^The LayerCI API key was refused \(HTTP 401: invalid API key\)/, true],
+    // A repository that is not there has no job to go on with.
+    ['an unknown repository', 404, unknownBody, /^Repository "layerci-example" was not found for this API key \(HTTP 404: /, false],
+    [
+      'an unexplained 4xx',
+      422,
+      JSON.stringify({ status: 'error', error: 'odd' }),
+      /^LayerCI answered HTTP 422: odd\. The job is not cancelled; "job-id: 1" waits for the same job\.$/,
+      true
+    ]
+  ])('%s during the wait for a created job fails at once as an API error', async (_, status, body, message, goOn) => {
     const fake = await fakeWith()
     const clock = new FakeClock()
     clock.onSleep = (index) => {
@@ -497,6 +504,8 @@ describe('engine: an error while polling is never a timeout', () => {
     expect(result.error).not.toBeInstanceOf(WaitTimeoutError)
     expect((result.error as ApiError).exitCode).toBe(3)
     expect((result.error as Error).message).toMatch(message)
+    // The job was created and keeps running: the message says how to go on with it.
+    expect((result.error as Error).message.endsWith(' The job is not cancelled; "job-id: 1" waits for the same job.')).toBe(goOn)
     expect(result.clock.now() - Date.UTC(2026, 0, 1)).toBeLessThan(600_000)
     expect(result.state.jobId).toBe(1)
   })
@@ -549,7 +558,7 @@ describe('engine: the create, as the rest of the run sees it', () => {
       'create: Interrupted by SIGINT while the job was being created: a LayerCI job may have been created and keeps running.'
     ])
     expect(interruptMessage(state, 'SIGTERM')).toBe(
-      `Interrupted by SIGTERM. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at ${fake.url}/jobs/github/fake-owner/layerci-example/1.`
+      `Interrupted by SIGTERM. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint. Cancel it at ${fake.url}/jobs/github/fake-owner/layerci-example/1. "job-id: 1" waits for the same job.`
     )
   })
 

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { interruptMessage, onInterrupt } from '../src/interrupt.js'
 import { RunState } from '../src/report.js'
+import { CLI_WORDS } from '../src/cli-main.js'
 
 describe('interruptMessage', () => {
   it('names the job and where to cancel it, when both are known', () => {
@@ -9,7 +10,7 @@ describe('interruptMessage', () => {
     state.jobId = 12
     state.url = 'https://layerci.com/jobs/github/o/r/12'
     expect(interruptMessage(state, 'SIGTERM')).toBe(
-      'Interrupted by SIGTERM. LayerCI job 12 keeps running: the LayerCI API has no cancel endpoint. Cancel it at https://layerci.com/jobs/github/o/r/12.'
+      'Interrupted by SIGTERM. LayerCI job 12 keeps running: the LayerCI API has no cancel endpoint. Cancel it at https://layerci.com/jobs/github/o/r/12. "job-id: 12" waits for the same job.'
     )
   })
 
@@ -17,8 +18,14 @@ describe('interruptMessage', () => {
     const state = new RunState(0)
     state.see({ id: 7, calculated_status: 'RUNNING', status: 'SEE_RUNNERS', raw: {} })
     expect(interruptMessage(state, 'SIGINT')).toBe(
-      'Interrupted by SIGINT. LayerCI job 7 keeps running: the LayerCI API has no cancel endpoint.'
+      'Interrupted by SIGINT. LayerCI job 7 keeps running: the LayerCI API has no cancel endpoint. "job-id: 7" waits for the same job.'
     )
+  })
+
+  it('says how to go on in the words of the entry point: the CLI names its flag', () => {
+    const state = new RunState(0)
+    state.jobId = 7
+    expect(interruptMessage(state, 'SIGINT', CLI_WORDS)).toMatch(/ --job-id 7 waits for the same job\.$/)
   })
 
   it('while the create is under way: a job may have been created', () => {

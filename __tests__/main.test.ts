@@ -69,7 +69,7 @@ describe('run (the action)', () => {
     await run({ clock, defaults })
     expect(process.exitCode).toBe(1)
     const errors = coreFake.printed.filter((line) => line.startsWith('::error'))
-    expect(errors).toEqual([`::error title=LayerCI job failed::LayerCI job 1 finished FAILURE: ${fake.url}/jobs/github/octo/${REPO}/1`])
+    expect(errors).toEqual([`::error title=LayerCI job 1: FAILURE::LayerCI job 1 finished FAILURE: ${fake.url}/jobs/github/octo/${REPO}/1`])
     expect(coreFake.outputs.get('calculated-status')).toBe('FAILURE')
     expect(coreFake.summaryWrites[0]).toContain('LayerCI job 1: FAILURE')
   })
@@ -121,7 +121,7 @@ describe('run (the action)', () => {
     await run({ clock, defaults })
     expect(process.exitCode).toBe(1)
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
-      '::error title=LayerCI::Input "timeout" "forever" is not a duration; use a whole number of seconds (90) or hours/minutes/seconds such as 90s, 15m, 1h30m'
+      '::error title=LayerCI: not started (bad input)::Input "timeout" "forever" is not a duration; use a whole number of seconds (90) or hours/minutes/seconds such as 90s, 15m, 1h30m'
     ])
     expect(fake.requests).toHaveLength(0)
     // The summary says what happened, even with no job: not started, and why.
@@ -211,7 +211,7 @@ describe('run (the action), talking to people', () => {
     const { clock } = await setup({ token: '' })
     await run({ clock, defaults, secretsWithheld: () => undefined })
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
-      '::error title=LayerCI::Input "token" is required: the LayerCI API key, e.g. token: ${{ secrets.LAYERCI_TOKEN }}'
+      '::error title=LayerCI: not started (bad input)::Input "token" is required: the LayerCI API key, e.g. token: ${{ secrets.LAYERCI_TOKEN }}'
     ])
   })
 
@@ -232,7 +232,7 @@ describe('run (the action), talking to people', () => {
     await run({ clock, defaults })
     expect(process.exitCode).toBe(1)
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
-      `::error title=LayerCI job failed::LayerCI job 1 finished SUCCEEDED: ${fake.url}/jobs/github/octo/${REPO}/1`
+      `::error title=LayerCI job 1: SUCCEEDED::LayerCI job 1 finished SUCCEEDED: ${fake.url}/jobs/github/octo/${REPO}/1`
     ])
   })
 
@@ -271,7 +271,9 @@ describe('run (the action), the runner files', () => {
       }
       expect(process.exitCode).toBe(1)
       expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
-        expect.stringContaining(`::error title=LayerCI::${variable} names ${path}, which cannot be written (ENOENT)`)
+        expect.stringContaining(
+          `::error title=LayerCI: not started (bad input)::${variable} names ${path}, which cannot be written (ENOENT)`
+        )
       ])
       expect(fake.requests).toHaveLength(0)
     }
@@ -288,7 +290,9 @@ describe('run (the action), the runner files', () => {
       delete process.env.GITHUB_EVENT_PATH
     }
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
-      expect.stringContaining(`::error title=LayerCI::GITHUB_EVENT_PATH names ${path}, which is not a JSON event payload`)
+      expect.stringContaining(
+        `::error title=LayerCI: not started (bad input)::GITHUB_EVENT_PATH names ${path}, which is not a JSON event payload`
+      )
     ])
     expect(fake.requests).toHaveLength(0)
   })
@@ -323,7 +327,7 @@ describe('run (the action), "wait: false" and outputs that cannot be written', (
     expect(fake.count('create')).toBe(1)
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
       expect.stringMatching(
-        /^::error title=LayerCI::Created LayerCI job 1( \(http[^)]*\))?, but the step's outputs could not be written \(ENOSPC: no space left on device\): later steps cannot read its job-id\.$/
+        /^::error title=LayerCI job 1: result unknown \(outputs not written\)::Created LayerCI job 1( \(http[^)]*\))?, but the step's outputs could not be written \(ENOSPC: no space left on device\): later steps cannot read its job-id\.$/
       )
     ])
   })
@@ -355,10 +359,9 @@ describe('run (the action), the job summary is HTML', () => {
     await run({ clock, defaults })
     const summary = coreFake.summaryWrites[0] ?? ''
     expect(summary).toContain('&lt;script&gt;x&lt;/script&gt;')
-    expect(summary).toContain('&lt;b&gt;NEW&lt;/b&gt;')
     expect(summary).toContain('NEW&lt;img src=x onerror=alert(1)&gt;')
     expect(summary).toContain('<a href=\\"https://layerci.com/jobs/1&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\">1</a>')
-    expect(summary).not.toMatch(/<(script|img|b)\b/)
+    expect(summary).not.toMatch(/<(script|img)\b/)
   })
 })
 
@@ -408,7 +411,9 @@ describe('run (the action), how it ends', () => {
     expect(process.exitCode).toBe(1)
     expect(coreFake.summaryWrites[0]).toContain('# LayerCI job 1: result unknown (timed out)')
     expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
-      expect.stringMatching(/^::error title=LayerCI::Timed out after 30s waiting for LayerCI job 1 /)
+      expect.stringMatching(
+        /^::error title=LayerCI job 1: result unknown \(timed out\)::Timed out after 30s waiting for LayerCI job 1 \(last status seen: NEW, [^)]*\)\. It is not cancelled \(the API has no cancel endpoint\); "job-id: 1" waits for the same job\.$/
+      )
     ])
   })
 
@@ -432,7 +437,9 @@ describe('run (the action), how it ends', () => {
       }
     })
     expect(process.exitCode).toBe(1)
-    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual(['::error title=LayerCI::the event cannot be read'])
+    expect(coreFake.printed.filter((line) => line.startsWith('::error'))).toEqual([
+      '::error title=LayerCI: not started (LayerCI error)::the event cannot be read'
+    ])
     expect(coreFake.printed.some((line) => line.startsWith('::debug::Error: the event cannot be read\\n    at '))).toBe(true)
   })
 
@@ -482,7 +489,7 @@ describe('run (the action), how it ends', () => {
       ['Runners', 4]
     ])
     expect(coreFake.summaryWrites[0]).toContain(
-      `[[{"data":"Job","header":true},{"data":"Calculated status","header":true},{"data":"Status","header":true},{"data":"Branch","header":true},{"data":"Commit","header":true},{"data":"Duration","header":true}],["<a href=\\"${fake.url}/jobs/github/octo/layerci-example/1\\">1</a>","SUCCEEDED","SEE_RUNNERS","main","abcdef123456","`
+      `[[{"data":"Job","header":true},{"data":"Result","header":true},{"data":"Branch","header":true},{"data":"Commit","header":true},{"data":"Duration","header":true}],["<a href=\\"${fake.url}/jobs/github/octo/layerci-example/1\\">1</a>","SUCCEEDED: every runner succeeded","main","abcdef123456","`
     )
     expect(coreFake.summaryWrites[0]).toContain('[[{"data":"Runner","header":true},')
   })

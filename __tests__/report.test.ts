@@ -2,7 +2,19 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Job, Runner } from '../src/api.js'
 import { makeRedactor } from '../src/redact.js'
-import { eliminationNote, failedRunners, jobReport, jobUrl, outputsOf, RunState, summaryModel } from '../src/report.js'
+import { ApiError, InputError, JobFailedError, WaitTimeoutError, type Reason } from '../src/errors.js'
+import {
+  eliminationNote,
+  endingTitle,
+  endingWords,
+  failedRunners,
+  jobReport,
+  jobUrl,
+  outputsOf,
+  RunState,
+  summaryModel
+} from '../src/report.js'
+import { MEANING } from '../src/status.js'
 import { makeSafeText } from '../src/text.js'
 
 const KEY = 'report-key-0042'
@@ -134,10 +146,17 @@ describe('outputsOf', () => {
     state.known = { kind: 'passed', status: 'STARTING_RUNNERS', left: 'NEW' }
     expect(outputsOf(state, safe)).toMatchObject({ status: '', 'calculated-status': '' })
     state.known = { kind: 'finished', candidates: ['SUCCEEDED', 'FAILURE'] }
-    state.outcome = 'timed-out'
+    state.end({ error: new WaitTimeoutError(`Timed out waiting for job 3 (${KEY})`) })
     const out = outputsOf(state, safe, true)
     expect(out).toMatchObject({ status: '', 'calculated-status': '' })
-    expect(JSON.parse(out.job ?? '')).toMatchObject({ calculated_status: null, status: null, established: null, outcome: 'timed-out' })
+    expect(JSON.parse(out.job ?? '')).toMatchObject({
+      calculated_status: null,
+      status: null,
+      established: null,
+      outcome: 'result-unknown',
+      reason: 'timed-out',
+      error: 'Timed out waiting for job 3 (***)'
+    })
   })
 
   it('neutralises server text: a status cannot start a workflow command', () => {
@@ -146,17 +165,137 @@ describe('outputsOf', () => {
   })
 })
 
+/** A state whose run ended: with a verdict, or with an error. */
+function ended(state: RunState, ending: Parameters<RunState['end']>[0] = { verdict: 'passed' }): RunState {
+  state.end(ending)
+  return state
+}
+
+describe('the ending: one code, one phrase, one title for every output', () => {
+  const failed = new JobFailedError('LayerCI job 4 finished FAILURE')
+  it.each<[string, () => RunState, string, string, Reason | undefined]>([
+    ['passed', () => ended(stateWith(jobOf({ id: 4 }))), 'passed', 'LayerCI job 4: SUCCEEDED', undefined],
+    [
+      'failed, with its status',
+      () => ended(stateWith(jobOf({ id: 4, calculated_status: 'FAILURE' })), { error: failed }),
+      'failed',
+      'LayerCI job 4: FAILURE',
+      undefined
+    ],
+    [
+      'created, no wait',
+      () => ended(stateWith(jobOf({ id: 4, calculated_status: 'NEW' })), { verdict: 'created' }),
+      'created',
+      'LayerCI job 4: created',
+      undefined
+    ],
+    [
+      'a timeout with a job',
+      () => ended(stateWith(undefined, { jobId: 4 }), { error: new WaitTimeoutError('t') }),
+      'result-unknown',
+      'LayerCI job 4: result unknown (timed out)',
+      'timed-out'
+    ],
+    [
+      'a job hidden by newer jobs',
+      () => ended(stateWith(undefined, { jobId: 4 }), { error: new WaitTimeoutError('t', 'hidden') }),
+      'result-unknown',
+      'LayerCI job 4: result unknown (hidden by newer jobs)',
+      'hidden'
+    ],
+    [
+      'a job the API never showed',
+      () => ended(stateWith(undefined, { jobId: 4 }), { error: new ApiError('n', 'never-shown') }),
+      'result-unknown',
+      'LayerCI job 4: result unknown (never shown by the API)',
+      'never-shown'
+    ],
+    [
+      'a create answer lost: a job may exist',
+      () => ended(new RunState(STARTED), { error: new WaitTimeoutError('t', 'create-answer-lost') }),
+      'result-unknown',
+      'LayerCI: result unknown (create answer lost)',
+      'create-answer-lost'
+    ],
+    [
+      'bad input',
+      () => ended(new RunState(STARTED), { error: new InputError('i') }),
+      'not-started',
+      'LayerCI: not started (bad input)',
+      'bad-input'
+    ],
+    [
+      'a refused key',
+      () => ended(new RunState(STARTED), { error: new ApiError('k', 'refused-key') }),
+      'not-started',
+      'LayerCI: not started (API key refused)',
+      'refused-key'
+    ],
+    [
+      'a create that timed out with no job made',
+      () => ended(new RunState(STARTED), { error: new WaitTimeoutError('t') }),
+      'not-started',
+      'LayerCI: not started (timed out)',
+      'timed-out'
+    ],
+    [
+      'anything unforeseen',
+      () => ended(new RunState(STARTED), { error: new Error('x') }),
+      'not-started',
+      'LayerCI: not started (LayerCI error)',
+      'api-error'
+    ],
+    [
+      'interrupted',
+      () => ended(stateWith(undefined, { jobId: 4 }), { interrupted: true }),
+      'interrupted',
+      'LayerCI job 4: interrupted',
+      'interrupted'
+    ]
+  ])('%s', (_name, make, outcome, title, reason) => {
+    const state = make()
+    expect({ outcome: state.outcome, reason: state.reason, title: endingTitle(state) }).toEqual({ outcome, reason, title })
+    const report = jobReport(state)
+    expect(report.outcome).toBe(outcome)
+    expect(report.reason).toBe(reason)
+    // The message comes with the reason, never without one (a result needs no excuse).
+    expect('error' in report).toBe(reason !== undefined && reason !== 'interrupted')
+  })
+
+  it('an error after a result was ended with clears nothing it should not: a new ending replaces the old', () => {
+    const state = ended(stateWith(undefined, { jobId: 4 }), { error: new WaitTimeoutError('t') })
+    state.end({ interrupted: true })
+    expect(jobReport(state)).toMatchObject({ outcome: 'interrupted', reason: 'interrupted' })
+    expect(jobReport(state)).not.toHaveProperty('error')
+  })
+
+  it('before the end: still running', () => {
+    expect(endingWords(stateWith(jobOf({ id: 4, calculated_status: 'RUNNING' })))).toBe('running')
+  })
+})
+
 describe('summaryModel', () => {
-  it('a table row for the job: its link, statuses, branch, short commit and the duration', () => {
+  it('a table row for the job: its link, the result with what it means, branch, short commit and the duration', () => {
     const job = jobOf({ id: 4, calculated_status: 'SUCCEEDED', commit_sha: 'abcdef1234567890', branch: 'main' })
-    const model = summaryModel(stateWith(job, { url: 'https://layerci.com/jobs/4' }), 'SUCCEEDED', STARTED + 95_000, safe)
+    const model = summaryModel(ended(stateWith(job, { url: 'https://layerci.com/jobs/4' })), STARTED + 95_000, safe)
     expect(model.heading).toBe('LayerCI job 4: SUCCEEDED')
     expect(model.rows).toEqual([
-      ['Job', 'Calculated status', 'Status', 'Branch', 'Commit', 'Duration'],
-      ['<a href="https://layerci.com/jobs/4">4</a>', 'SUCCEEDED', 'SEE_RUNNERS', 'main', 'abcdef123456', '1m35s']
+      ['Job', 'Result', 'Branch', 'Commit', 'Duration'],
+      ['<a href="https://layerci.com/jobs/4">4</a>', 'SUCCEEDED: every runner succeeded', 'main', 'abcdef123456', '1m35s']
     ])
     expect(model.notes).toEqual([])
     expect(model.runners).toBeUndefined()
+  })
+
+  it.each(Object.entries(MEANING))('says what %s means', (status, meaning) => {
+    const model = summaryModel(stateWith(jobOf({ id: 1, calculated_status: status })), STARTED, safe)
+    expect(model.rows[1]?.[1]).toBe(`${status}: ${meaning}`)
+  })
+
+  it('a status the page does not name is shown as it is, with no meaning made up (nor one from Object.prototype)', () => {
+    for (const status of ['PAUSED', 'constructor', 'toString']) {
+      expect(summaryModel(stateWith(jobOf({ id: 1, calculated_status: status })), STARTED, safe).rows[1]?.[1]).toBe(status)
+    }
   })
 
   it('escapes HTML in every text from the API, after redacting the key', () => {
@@ -167,14 +306,12 @@ describe('summaryModel', () => {
       branch: `<script>${KEY}</script>`,
       commit_sha: '<i>abc</i>&<u>x</u>'
     })
-    const model = summaryModel(stateWith(job, { url: 'https://x/"><script>alert(1)</script>' }), "it's <done>", STARTED, safe, [
-      'a <note> & more'
-    ])
-    expect(model.heading).toBe('LayerCI job 5: it&#39;s &lt;done&gt;')
+    const state = ended(stateWith(job, { url: 'https://x/"><script>alert(1)</script>' }), { error: new JobFailedError('f') })
+    const model = summaryModel(state, STARTED, safe, ['a <note> & more'])
+    expect(model.heading).toBe('LayerCI job 5: &lt;img src=x onerror=alert(1)&gt;')
     expect(model.rows[1]).toEqual([
       '<a href="https://x/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">5</a>',
       '&lt;img src=x onerror=alert(1)&gt;',
-      '&quot;quoted&quot; &amp; &lt;b&gt;',
       '&lt;script&gt;***&lt;/script&gt;',
       '&lt;i&gt;abc&lt;/i&gt;&amp;&lt;',
       '0s'
@@ -182,20 +319,20 @@ describe('summaryModel', () => {
     expect(model.notes).toEqual(['a &lt;note&gt; &amp; more'])
   })
 
-  it('without a job read: the id alone, "unknown" and dashes', () => {
-    const model = summaryModel(stateWith(undefined, { jobId: 8 }), 'timed out', STARTED + 1000, safe)
-    expect(model.rows[1]).toEqual(['8', 'unknown', '-', '-', '-', '1s'])
+  it('without a job read: the id alone, "unknown" and dashes; the heading says why there is no result', () => {
+    const model = summaryModel(ended(stateWith(undefined, { jobId: 8 }), { error: new WaitTimeoutError('t') }), STARTED + 1000, safe)
+    expect(model.heading).toBe('LayerCI job 8: result unknown (timed out)')
+    expect(model.rows[1]).toEqual(['8', 'unknown', '-', '-', '1s'])
+  })
+
+  it('what is known short of the result: a lower bound, or finished with one of some statuses', () => {
+    const state = stateWith(undefined, { jobId: 8, known: { kind: 'finished', candidates: ['SUCCEEDED', 'FAILURE'] } })
+    expect(summaryModel(state, STARTED, safe).rows[1]?.[1]).toBe('finished: SUCCEEDED or FAILURE (newer jobs hide which)')
   })
 
   it('without any id: an empty cell', () => {
-    const model = summaryModel(new RunState(STARTED), 'failed', STARTED, safe)
-    expect(model.heading).toBe('LayerCI job : failed')
+    const model = summaryModel(new RunState(STARTED), STARTED, safe)
     expect(model.rows[1]?.[0]).toBe('')
-  })
-
-  it('a job with an empty status shows a dash', () => {
-    const model = summaryModel(stateWith(jobOf({ id: 2, status: '' })), 'SUCCEEDED', STARTED, safe)
-    expect(model.rows[1]?.[2]).toBe('-')
   })
 
   it('says how a status established by elimination was established, after the notes', () => {
@@ -203,8 +340,8 @@ describe('summaryModel', () => {
     const state = stateWith(jobOf({ id: 10, calculated_status: 'RUNNING' }), {
       known: { kind: 'eliminated', status: 'FAILURE', hiddenBy: [hider] }
     })
-    const model = summaryModel(state, 'FAILURE', STARTED, safe, ['first'])
-    expect(model.rows[1]?.[1]).toBe('FAILURE')
+    const model = summaryModel(state, STARTED, safe, ['first'])
+    expect(model.rows[1]?.[1]).toBe('FAILURE: a runner failed')
     expect(model.notes).toEqual([
       'first',
       'The result of job 10, FAILURE, was established by elimination: newer jobs (11 (SUCCEEDED)) hid it from the filters that would show it, and the API answered that it matches none of the other documented statuses.'
@@ -214,7 +351,7 @@ describe('summaryModel', () => {
   it('names the job by its id when it was never read (a job id hidden from the first poll)', () => {
     const hider = jobOf({ id: 11, calculated_status: 'SUCCEEDED' })
     const state = stateWith(undefined, { jobId: 10, known: { kind: 'eliminated', status: 'SUCCEEDED', hiddenBy: [hider] } })
-    const model = summaryModel(state, 'SUCCEEDED', STARTED, safe)
+    const model = summaryModel(state, STARTED, safe)
     expect(model.notes).toEqual([expect.stringMatching(/^The result of job 10, SUCCEEDED, was established by elimination/)])
   })
 
@@ -223,7 +360,7 @@ describe('summaryModel', () => {
       { id: 'main-1', layerfile: 'Layerfile', status: 'SUCCESS', retried: false },
       { id: '<r2>', layerfile: '', status: 'FAILURE', retried: true }
     ]
-    const model = summaryModel(stateWith(jobOf({ id: 1 }), { runners }), 'FAILURE', STARTED, safe)
+    const model = summaryModel(stateWith(jobOf({ id: 1 }), { runners }), STARTED, safe)
     expect(model.runners).toEqual([
       ['Runner', 'Layerfile', 'Status', 'Retried'],
       ['main-1', 'Layerfile', 'SUCCESS', 'no'],
@@ -232,7 +369,7 @@ describe('summaryModel', () => {
   })
 
   it('no runners table for an empty list', () => {
-    expect(summaryModel(stateWith(jobOf({ id: 1 }), { runners: [] }), 'SUCCEEDED', STARTED, safe).runners).toBeUndefined()
+    expect(summaryModel(stateWith(jobOf({ id: 1 }), { runners: [] }), STARTED, safe).runners).toBeUndefined()
   })
 })
 

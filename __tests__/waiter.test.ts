@@ -547,7 +547,7 @@ describe('waiter: the schedule and the timeout', () => {
     }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
     expect((error as Error).message).toBe(
-      'Timed out after 1m00s waiting for LayerCI job 1 (last status seen: NEW): https://layerci.com/jobs/1. The job is not cancelled: the API has no cancel endpoint. Last problem: Poll: LayerCI answered "index rebuild in progress".'
+      'Timed out after 1m00s waiting for LayerCI job 1. Last problem: Poll: LayerCI answered "index rebuild in progress". Last status seen: NEW, https://layerci.com/jobs/1. It is not cancelled (the API has no cancel endpoint).'
     )
   })
 
@@ -564,8 +564,12 @@ describe('waiter: the schedule and the timeout', () => {
     const error = await wait(latest(client, log, ours), clock, log, ours.id, { timeoutMs: 60_000 }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
     const message = (error as Error).message
-    expect(message).toContain('LayerCI job 1 (last status seen: RUNNING or later (no longer STARTING_RUNNERS)): https://layerci.com/jobs/1')
-    expect(message).toMatch(/Newer jobs on branch main \(.*\) match every filter that could show whether job 1 has finished/)
+    // The cause first: what hid the job, right after the job is named; then where it stood.
+    expect(message).toMatch(
+      /^Timed out after 1m00s waiting for LayerCI job 1\. Newer jobs on branch main \(.*\) match every filter that could show whether job 1 has finished/
+    )
+    expect(message).toContain('Last status seen: RUNNING or later (no longer STARTING_RUNNERS), https://layerci.com/jobs/1.')
+    expect(error).toMatchObject({ reason: 'hidden' })
     expect(log.matching('info').filter((line) => line.includes('match every filter that could show whether job 1'))).toHaveLength(1)
   })
 })
@@ -728,11 +732,21 @@ describe('waiter: what it reports', () => {
       lastProblem: () => 'Poll: HTTP 502'
     }).catch((caught: unknown) => caught)
     expect((error as Error).message).toBe(
-      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). The job is not cancelled: the API has no cancel endpoint. Newer jobs hide it. Last problem: Poll: HTTP 502.'
+      'Timed out after 30s waiting for LayerCI job 4. Newer jobs hide it. Last problem: Poll: HTTP 502. Last status seen: none. It is not cancelled (the API has no cancel endpoint).'
     )
+    expect(error).toMatchObject({ reason: 'hidden' })
   })
 
-  it('a timeout with neither obstacle nor problem ends at the sentence', async () => {
+  it.each([
+    [
+      undefined,
+      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). It is not cancelled (the API has no cancel endpoint).'
+    ],
+    [
+      '"job-id: 4" waits for the same job.',
+      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). It is not cancelled (the API has no cancel endpoint); "job-id: 4" waits for the same job.'
+    ]
+  ])('a timeout with neither obstacle nor problem: timed out, not hidden; with how to go on when given (%s)', async (resume, text) => {
     const clock = new FakeClock()
     const error = await waitForJob({
       jobId: 4,
@@ -743,11 +757,11 @@ describe('waiter: what it reports', () => {
       deadline: clock.now() + 30_000,
       startedAt: clock.now(),
       pollFirst: true,
-      onCheck: () => undefined
+      onCheck: () => undefined,
+      ...(resume === undefined ? {} : { resume })
     }).catch((caught: unknown) => caught)
-    expect((error as Error).message).toBe(
-      'Timed out after 30s waiting for LayerCI job 4 (last status seen: none). The job is not cancelled: the API has no cancel endpoint.'
-    )
+    expect((error as Error).message).toBe(text)
+    expect(error).toMatchObject({ reason: 'timed-out' })
   })
 
   it('a poll that ends exactly at the deadline times out at once, without another sleep', async () => {

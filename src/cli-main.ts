@@ -7,7 +7,7 @@ import { cliDefaults, defaultRepository, gitIn, type Env } from './ci-env.js'
 import { systemClock, type Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import { countedAsSuccess, runEngine } from './engine.js'
-import { ExitCode, InputError, JobFailedError, LayerError, messageOf, outcomeOf } from './errors.js'
+import { ExitCode, InputError, LayerError, messageOf } from './errors.js'
 import { interruptMessage, onInterrupt } from './interrupt.js'
 import { safeLog, type Log } from './log.js'
 import { makeRedactor } from './redact.js'
@@ -151,7 +151,7 @@ function cliLog(io: CliIo, clock: Clock, startedAt: number): Log & { close(): vo
 }
 
 /** The CLI names its flags and the key's variable, never the action's inputs. */
-const CLI_WORDS: Vocabulary = {
+export const CLI_WORDS: Vocabulary = {
   name: (input) => (input === 'token' ? 'LAYERCI_TOKEN' : input === 'wait' ? '--no-wait' : `--${input}`),
   subject: (input) => CLI_WORDS.name(input),
   // Messages name --no-wait (wait=false) and --api-flavor VALUE; a switch has no value to show.
@@ -220,8 +220,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // --json promises one object whatever the end, a command line it cannot read included.
     if (argv.some((arg) => arg === '--json' || arg.startsWith('--json='))) {
       const state = new RunState(0)
-      state.outcome = 'error'
-      io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: ExitCode.usage, reason: 'bad-input', error: usage })}\n`)
+      state.end({ error: new InputError(usage) })
+      io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: ExitCode.usage })}\n`)
     }
     return ExitCode.usage
   }
@@ -246,19 +246,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const log = safeLog(plain, safe)
   // With --json, exactly one object on stdout, whatever the end: the run's story (report.ts).
   let printed = false
-  const printJob = (code: number, error?: unknown): void => {
+  const printJob = (code: number): void => {
     if (!flags.json || printed) return
     printed = true
-    // Without a result, why: a stable reason and the message (through the same output path).
-    const why = error === undefined ? {} : { reason: error instanceof LayerError ? error.reason : 'api-error', error: messageOf(error) }
-    io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: code, ...why })}\n`)
+    io.stdout.write(`${safe.json({ ...jobReport(state), exit_code: code })}\n`)
   }
   let removeInterruptHandlers = (): void => undefined
   if (io.handleSignals) {
     removeInterruptHandlers = onInterrupt((signal) => {
       plain.close()
-      io.stderr.write(`${safe(interruptMessage(state, signal))}\n`)
-      state.outcome = 'interrupted'
+      io.stderr.write(`${safe(interruptMessage(state, signal, CLI_WORDS))}\n`)
+      state.end({ interrupted: true })
       printJob(ExitCode.interrupted)
     })
   }
@@ -313,7 +311,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       onUpdate: () => undefined
     })
     plain.close()
-    state.outcome = verdict
+    state.end({ verdict })
     if (verdict === 'passed') {
       const status = state.calculatedStatus ?? 'SUCCEEDED'
       log.info(
@@ -331,8 +329,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     plain.close()
     log.error(messageOf(error))
     const code = error instanceof LayerError ? error.exitCode : ExitCode.jobFailed
-    state.outcome = outcomeOf(error)
-    printJob(code, error instanceof JobFailedError ? undefined : error)
+    state.end({ error })
+    printJob(code)
     return code
   } finally {
     removeInterruptHandlers()

@@ -8,12 +8,12 @@ import { LayerCiClient } from './client.js'
 import type { Clock } from './clock.js'
 import { createJob } from './create.js'
 import { formatDuration } from './duration.js'
-import { DeadlineError, InputError, JobFailedError, messageOf, WaitTimeoutError } from './errors.js'
+import { ApiError, DeadlineError, InputError, JobFailedError, messageOf, WaitTimeoutError } from './errors.js'
 import type { Log } from './log.js'
 import { LatestTracker } from './latest-tracker.js'
 import { eliminationNote, failedRunners, jobUrl, type RunState } from './report.js'
 import { SearchTracker } from './search-tracker.js'
-import { ACTION_WORDS, type Settings, type Vocabulary } from './settings.js'
+import { ACTION_WORDS, resumeHint, type Settings, type Vocabulary } from './settings.js'
 import { isDocumented } from './status.js'
 import { ignoredProxyVariable, unreadableProxyVariable, type Transport } from './transport.js'
 import { waitForJob, type Tracker } from './waiter.js'
@@ -95,7 +95,8 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
             ? ` A job may have been created: check ${settings.repoName} on ${settings.apiUrl} before running again.`
             : ' No job was created.'
           throw new WaitTimeoutError(
-            `Timed out after ${formatDuration(clock.now() - state.startedAt)} before LayerCI confirmed a new job.${problem}${maybe}`
+            `Timed out after ${formatDuration(clock.now() - state.startedAt)} before LayerCI confirmed a new job.${problem}${maybe}`,
+            error.jobMayExist ? 'create-answer-lost' : 'timed-out'
           )
         }
         throw error
@@ -111,38 +112,44 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
   }
 
   const jobId = state.jobId as number
-  const result = await log.group(`Wait for LayerCI job ${jobId}`, () => {
-    // A job id given by the user may not exist; one this run created does.
-    const mustExist = created === undefined
-    const tracker: Tracker =
-      settings.flavor === 'webappio'
-        ? new SearchTracker(client, jobId, { repoName: settings.repoName, mustExist })
-        : new LatestTracker(client, jobId, log, {
-            repoName: settings.repoName,
-            mustExist,
-            ...(created ? { created } : settings.branch !== undefined ? { branch: settings.branch } : {})
-          })
-    return waitForJob({
-      jobId,
-      tracker,
-      clock,
-      log,
-      pollIntervalMs: settings.pollIntervalMs,
-      deadline,
-      startedAt: state.startedAt,
-      // A created job is read at once too (layerci): through its branch, before a push can add a
-      // newer job there. A search (webappio) addresses the job itself: no need.
-      pollFirst: created === undefined || settings.flavor === 'layerci',
-      onCheck: (check) => {
-        if (check.job) state.job = check.job
-        if (check.known) state.known = check.known
-        deps.onUpdate()
-      },
-      lastProblem: () => client.lastProblem,
-      ...(created ? { initialStatus: created.calculated_status } : {}),
-      ...(state.url ? { url: state.url } : {})
+  const resume = resumeHint(jobId, words)
+  const result = await log
+    .group(`Wait for LayerCI job ${jobId}`, () => {
+      // A job id given by the user may not exist; one this run created does.
+      const mustExist = created === undefined
+      const tracker: Tracker =
+        settings.flavor === 'webappio'
+          ? new SearchTracker(client, jobId, { repoName: settings.repoName, mustExist })
+          : new LatestTracker(client, jobId, log, {
+              repoName: settings.repoName,
+              mustExist,
+              ...(created ? { created } : settings.branch !== undefined ? { branch: settings.branch } : {})
+            })
+      return waitForJob({
+        jobId,
+        tracker,
+        clock,
+        log,
+        pollIntervalMs: settings.pollIntervalMs,
+        deadline,
+        startedAt: state.startedAt,
+        // A created job is read at once too (layerci): through its branch, before a push can add a
+        // newer job there. A search (webappio) addresses the job itself: no need.
+        pollFirst: created === undefined || settings.flavor === 'layerci',
+        onCheck: (check) => {
+          if (check.job) state.job = check.job
+          if (check.known) state.known = check.known
+          deps.onUpdate()
+        },
+        lastProblem: () => client.lastProblem,
+        resume,
+        ...(created ? { initialStatus: created.calculated_status } : {}),
+        ...(state.url ? { url: state.url } : {})
+      })
     })
-  })
+    .catch((error: unknown) => {
+      throw goOn(error, resume)
+    })
   state.known = result.known
   if (result.job) state.job = result.job
   let how = ''
@@ -161,6 +168,15 @@ export async function runEngine(deps: EngineDeps): Promise<Verdict> {
   }
   const undocumented = isDocumented(result.status) ? '' : ' (a status the API documentation does not name)'
   throw new JobFailedError(`LayerCI job ${jobId} finished ${result.status}${undocumented}${how}${state.url ? `: ${state.url}` : ''}`)
+}
+
+/**
+ * An API error once the job is known (a revoked key, a server gone for good): the job still runs,
+ * so the message says how to go on with it. Not where the job may not exist at all.
+ */
+function goOn(error: unknown, resume: string): unknown {
+  if (!(error instanceof ApiError) || ['never-shown', 'no-such-job', 'unknown-repository'].includes(error.reason)) return error
+  return new ApiError(`${error.message.replace(/([^.])$/, '$1.')} The job is not cancelled; ${resume}`, error.reason)
 }
 
 /** A side request once the result is known: its own short budget, then a warning naming why. */

@@ -29,6 +29,8 @@ export type Reason =
   | 'hidden'
   | 'timed-out'
   | 'create-answer-lost'
+  | 'outputs-lost'
+  | 'interrupted'
 
 /** Base class: a message written for people, the exit code it maps to, and why. */
 export class LayerError extends Error {
@@ -56,9 +58,12 @@ export class ApiError extends LayerError {
   }
 }
 
-/** The overall `timeout` passed before the job was seen finished (`hidden`: newer jobs hid it). */
+/**
+ * The overall `timeout` passed before the job was seen finished (`hidden`: newer jobs hid it;
+ * `create-answer-lost`: a create request may have made a job that was never confirmed).
+ */
 export class WaitTimeoutError extends LayerError {
-  constructor(message: string, reason: 'timed-out' | 'hidden' = 'timed-out') {
+  constructor(message: string, reason: 'timed-out' | 'hidden' | 'create-answer-lost' = 'timed-out') {
     super(message, ExitCode.timeout, reason)
   }
 }
@@ -88,8 +93,7 @@ export function messageOf(error: unknown): string {
   return String(error)
 }
 
-/** How a run that threw ended, for the `job` output and the CLI's `--json` object. */
-export function outcomeOf(error: unknown): 'failed' | 'timed-out' | 'error' {
-  if (error instanceof JobFailedError) return 'failed'
-  return error instanceof WaitTimeoutError ? 'timed-out' : 'error'
+/** Why a thrown value ended the run: its own reason, or an API error for anything unforeseen. */
+export function reasonOf(error: unknown): Reason {
+  return error instanceof LayerError ? error.reason : 'api-error'
 }

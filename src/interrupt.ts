@@ -4,6 +4,7 @@
  */
 import { ExitCode } from './errors.js'
 import type { RunState } from './report.js'
+import { ACTION_WORDS, resumeHint, type Vocabulary } from './settings.js'
 
 /**
  * The runner's cancel sends SIGINT, then SIGTERM; SIGHUP is a closed terminal (the CLI run by
@@ -11,11 +12,11 @@ import type { RunState } from './report.js'
  */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
-/** The message for an interrupted run, naming the job when one is known. */
-export function interruptMessage(state: RunState, signal: string): string {
+/** The message for an interrupted run, naming the job when one is known, and how to go on with it. */
+export function interruptMessage(state: RunState, signal: string, words: Vocabulary = ACTION_WORDS): string {
   const id = state.job?.id ?? state.jobId
   if (id !== undefined) {
-    return `Interrupted by ${signal}. LayerCI job ${id} keeps running: the LayerCI API has no cancel endpoint${state.url ? `. Cancel it at ${state.url}` : ''}.`
+    return `Interrupted by ${signal}. LayerCI job ${id} keeps running: the LayerCI API has no cancel endpoint${state.url ? `. Cancel it at ${state.url}` : ''}. ${resumeHint(id, words)}`
   }
   if (state.creating)
     return `Interrupted by ${signal} while the job was being created: a LayerCI job may have been created and keeps running.`

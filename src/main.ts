@@ -6,12 +6,12 @@
 import * as core from '@actions/core'
 import { systemClock, type Clock } from './clock.js'
 import { countedAsSuccess, runEngine } from './engine.js'
-import { ExitCode, InputError, JobFailedError, LayerError, messageOf, outcomeOf } from './errors.js'
+import { ExitCode, InputError, LayerError, messageOf } from './errors.js'
 import { eventDefaults, secretsWithheld } from './event.js'
 import { onInterrupt, interruptMessage } from './interrupt.js'
 import { safeLog, type Log } from './log.js'
 import { makeRedactor, secretForms } from './redact.js'
-import { endingWords, outputsOf, RunState, summaryModel, type OutputName } from './report.js'
+import { endingTitle, outputsOf, RunState, summaryModel, type OutputName } from './report.js'
 import { checkRunnerFiles } from './runner-files.js'
 import { ACTION_WORDS, describeSettings, INPUT_NAMES, parseSettings, type RawInputs, type SourceDefaults } from './settings.js'
 import { escapeHtml, makeSafeText, type SafeText } from './text.js'
@@ -72,15 +72,7 @@ function outputWriter(state: RunState, safe: SafeText, log: Log): { write: (fina
   return { write, problem: () => problem }
 }
 
-async function writeSummary(
-  state: RunState,
-  verdict: string,
-  notes: string[],
-  clock: Clock,
-  log: Log,
-  safe: SafeText,
-  failure: string | undefined
-): Promise<void> {
+async function writeSummary(state: RunState, notes: string[], clock: Clock, log: Log, safe: SafeText): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
     return
@@ -88,10 +80,10 @@ async function writeSummary(
   const cell = (text: string): string => escapeHtml(safe(text))
   if (state.jobId === undefined) {
     // An early ending (no job): what happened and why, through the output path (the key redacted).
-    core.summary.addHeading(`LayerCI: ${cell(verdict)}`, 3)
-    if (failure !== undefined) core.summary.addRaw(`<p>${cell(failure)}</p>`, true)
+    core.summary.addHeading(cell(endingTitle(state)), 3)
+    if (state.error !== undefined) core.summary.addRaw(`<p>${cell(state.error)}</p>`, true)
   } else {
-    const model = summaryModel(state, verdict, clock.now(), safe, notes)
+    const model = summaryModel(state, clock.now(), safe, notes)
     const table = (rows: string[][]): Array<Array<string | { data: string; header: boolean }>> => {
       const [header = [], ...body] = rows
       return [header.map((data) => ({ data, header: true })), ...body]
@@ -135,13 +127,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const outputs = outputWriter(state, safe, log)
   const writeOutputs = outputs.write
   const removeInterruptHandlers = onInterrupt((signal) => {
-    state.outcome = 'interrupted'
+    state.end({ interrupted: true })
     writeOutputs(true)
-    log.error(interruptMessage(state, signal), 'Cancelled')
+    log.error(interruptMessage(state, signal, ACTION_WORDS), endingTitle(state))
   })
 
-  let verdict: string
-  let failure: string | undefined
   const notes: string[] = []
   try {
     checkRunnerFiles(process.env, { outputs: true })
@@ -164,8 +154,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       onUpdate: writeOutputs
     })
     const status = state.calculatedStatus ?? 'SUCCEEDED'
-    verdict = result === 'passed' ? status : 'created'
-    state.outcome = result
+    state.end({ verdict: result })
     if (result === 'passed') {
       if (status !== 'SUCCEEDED') notes.push(`${countedAsSuccess(status, ACTION_WORDS)}.`)
       log.info(`LayerCI job ${state.jobId} ${status}${state.url ? `: ${state.url}` : ''}`)
@@ -179,19 +168,18 @@ export async function run(options: RunOptions = {}): Promise<void> {
       if (problem !== undefined) {
         throw new LayerError(
           `Created LayerCI job ${state.jobId}${state.url ? ` (${state.url})` : ''}, but the step's outputs could not be written (${problem}): later steps cannot read its job-id.`,
-          ExitCode.api
+          ExitCode.api,
+          'outputs-lost'
         )
       }
     }
   } catch (error) {
-    state.outcome = outcomeOf(error)
+    state.end({ error })
     writeOutputs(true)
     if (!(error instanceof LayerError) && error instanceof Error && error.stack) log.debug(error.stack)
-    verdict = endingWords(state, error)
-    failure = messageOf(error)
-    log.error(messageOf(error), error instanceof JobFailedError ? 'LayerCI job failed' : 'LayerCI')
+    log.error(messageOf(error), endingTitle(state))
     process.exitCode = 1
   }
-  await writeSummary(state, verdict, notes, clock, log, safe, failure)
+  await writeSummary(state, notes, clock, log, safe)
   removeInterruptHandlers()
 }

@@ -5,15 +5,20 @@
 import type { Job, Runner } from './api.js'
 import { formatDuration } from './duration.js'
 import type { Settings } from './settings.js'
-import { JobFailedError, LayerError, WaitTimeoutError, type Reason } from './errors.js'
+import { JobFailedError, messageOf, reasonOf, type Reason } from './errors.js'
+import { MEANING } from './status.js'
 import { escapeHtml, type SafeText } from './text.js'
 import { describeKnowledge, exactStatus, type Knowledge } from './waiter.js'
 
 export const OUTPUT_NAMES = ['job-id', 'job-url', 'job-uuid', 'status', 'calculated-status', 'commit-sha', 'branch', 'job'] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 
-/** How a run ended, as the `job` output and the CLI's `--json` object say. */
-export type Outcome = 'passed' | 'failed' | 'created' | 'timed-out' | 'error' | 'interrupted'
+/**
+ * How a run ended, as a stable code (the `job` output's and `--json`'s `outcome`): the job passed
+ * or failed (its status says how), was created without a wait, exists but its result is not known,
+ * was never started, or the run was interrupted. Without a result, `reason` says why.
+ */
+export type Outcome = 'passed' | 'failed' | 'created' | 'result-unknown' | 'not-started' | 'interrupted'
 
 /**
  * What is known of the job at any moment; shared by the engine, the outputs, the summary and the
@@ -31,7 +36,36 @@ export class RunState {
   creating = false
   /** How the run ended, once it has. */
   outcome: Outcome | undefined
+  /** Why it ended without a result, and the message that said so (not yet through the output path). */
+  reason: Reason | undefined
+  error: string | undefined
   constructor(readonly startedAt: number) {}
+
+  /**
+   * Records how the run ended: with `verdict` (no error), or with the error that ended it. The one
+   * owner of what an ending is called; every output reads it from here.
+   */
+  end(ending: { verdict: 'passed' | 'created' } | { error: unknown } | { interrupted: true }): void {
+    if ('verdict' in ending) {
+      this.outcome = ending.verdict
+      return
+    }
+    if ('interrupted' in ending) {
+      this.outcome = 'interrupted'
+      this.reason = 'interrupted'
+      this.error = undefined
+      return
+    }
+    const { error } = ending
+    if (error instanceof JobFailedError) {
+      this.outcome = 'failed'
+      return
+    }
+    this.reason = reasonOf(error)
+    this.error = messageOf(error)
+    // A job exists (or may: a create request whose answer was lost), but its result is not known.
+    this.outcome = this.jobId !== undefined || this.reason === 'create-answer-lost' ? 'result-unknown' : 'not-started'
+  }
 
   /** Records the job as the API showed it. */
   see(job: Job): void {
@@ -80,7 +114,9 @@ export function jobReport(state: RunState): Record<string, unknown> {
     established: state.established ?? null,
     ...(hiddenBy ? { hidden_by: hiddenBy.map((job) => job.id) } : {}),
     url: state.url ?? null,
-    outcome: state.outcome ?? null
+    outcome: state.outcome ?? null,
+    // Without a result, why (a stable code) and the message, as the run's last line says it.
+    ...(state.reason === undefined ? {} : { reason: state.reason, ...(state.error === undefined ? {} : { error: state.error }) })
   }
 }
 
@@ -131,27 +167,30 @@ export interface SummaryModel {
   notes: string[]
 }
 
+/** The summary's result cell, as text: the calculated status known, with what it means when documented. */
+function resultText(state: RunState): string {
+  const status = state.calculatedStatus
+  if (status === undefined) return state.known ? describeKnowledge(state.known) : 'unknown'
+  const meaning = Object.hasOwn(MEANING, status) ? MEANING[status] : undefined
+  return meaning === undefined ? status : `${status}: ${meaning}`
+}
+
 /**
- * The job summary. `verdict` and `notes` are the run's own words; every text passes through the
- * output path (redaction first) and then HTML escaping, never the other way round.
+ * The job summary, once the run has ended (`state.end`). `notes` are the run's own words; every
+ * text passes through the output path (redaction first) and then HTML escaping, never the other
+ * way round. The internal `status` (SEE_RUNNERS and the like) is left to the outputs: it says
+ * nothing to a reader that the result does not.
  */
-export function summaryModel(
-  state: RunState,
-  verdict: string,
-  endedAt: number,
-  safe: SafeText,
-  notes: readonly string[] = []
-): SummaryModel {
+export function summaryModel(state: RunState, endedAt: number, safe: SafeText, notes: readonly string[] = []): SummaryModel {
   const cell = (text: string): string => escapeHtml(safe(text))
   const job = state.job
   const id = String(job?.id ?? state.jobId ?? '')
   const idCell = state.url ? `<a href="${cell(state.url)}">${cell(id)}</a>` : cell(id)
   const rows = [
-    ['Job', 'Calculated status', 'Status', 'Branch', 'Commit', 'Duration'],
+    ['Job', 'Result', 'Branch', 'Commit', 'Duration'],
     [
       idCell,
-      cell(state.calculatedStatus ?? (state.known ? describeKnowledge(state.known) : 'unknown')),
-      cell(state.status ?? '-'),
+      cell(resultText(state)),
       cell(job?.branch ?? '-'),
       job?.commit_sha ? escapeHtml(safe(job.commit_sha).slice(0, 12)) : '-',
       formatDuration(endedAt - state.startedAt)
@@ -160,7 +199,7 @@ export function summaryModel(
   const paragraphs = notes.map(cell)
   const hiddenBy = state.hiddenBy
   if (hiddenBy && state.calculatedStatus) paragraphs.push(cell(eliminationNote(state.jobId, state.calculatedStatus, hiddenBy)))
-  const model: SummaryModel = { heading: `LayerCI job ${cell(id)}: ${cell(verdict)}`, rows, notes: paragraphs }
+  const model: SummaryModel = { heading: cell(endingTitle(state)), rows, notes: paragraphs }
   if (state.runners && state.runners.length > 0) {
     model.runners = [
       ['Runner', 'Layerfile', 'Status', 'Retried'],
@@ -188,17 +227,38 @@ const REASON_WORDS: Record<Reason, string> = {
   'no-such-job': 'no such job',
   hidden: 'hidden by newer jobs',
   'timed-out': 'timed out',
-  'create-answer-lost': 'create answer lost'
+  'create-answer-lost': 'create answer lost',
+  'outputs-lost': 'outputs not written',
+  interrupted: 'interrupted'
 }
 
 /**
- * What happened, in a few words, for the summary's heading: the job's result when it failed;
- * otherwise "result unknown" (a job exists) or "not started" (none), with why.
+ * What happened, in a few words, once the run has ended (`state.end`): the job's status when it
+ * passed or failed; "result unknown" or "not started" with why; "created"; "interrupted".
  */
-export function endingWords(state: RunState, error: unknown): string {
-  if (error instanceof JobFailedError) return state.calculatedStatus ?? 'failed'
-  const reason: Reason = error instanceof LayerError ? error.reason : 'api-error'
-  const why = REASON_WORDS[reason]
-  if (error instanceof WaitTimeoutError || state.jobId !== undefined || reason === 'create-answer-lost') return `result unknown (${why})`
-  return `not started (${why})`
+export function endingWords(state: RunState): string {
+  const why = state.reason === undefined ? '' : ` (${REASON_WORDS[state.reason]})`
+  switch (state.outcome) {
+    case 'passed':
+    case 'failed':
+      return state.calculatedStatus ?? state.outcome
+    case 'result-unknown':
+      return `result unknown${why}`
+    case 'not-started':
+      return `not started${why}`
+    case 'created':
+    case 'interrupted':
+      return state.outcome
+    default:
+      return 'running'
+  }
+}
+
+/**
+ * The title of the run's last annotation and the summary's heading (plain text, before the output
+ * path): the job and what happened to it.
+ */
+export function endingTitle(state: RunState): string {
+  const id = state.job?.id ?? state.jobId
+  return `LayerCI${id === undefined ? '' : ` job ${id}`}: ${endingWords(state)}`
 }

@@ -95,6 +95,11 @@ export const ACTION_WORDS: Vocabulary = {
   setting: (input, value) => `"${input}: ${value}"`
 }
 
+/** How to go on with a job whose run ended without its result: the same wait, in a new run. */
+export function resumeHint(id: number, words: Vocabulary): string {
+  return `${words.setting('job-id', String(id))} waits for the same job.`
+}
+
 export const DEFAULT_API_URL = 'https://layerci.com'
 export const MIN_POLL_INTERVAL_MS = 1000
 

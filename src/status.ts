@@ -13,3 +13,16 @@ export function isInFlight(status: string): boolean {
 export function isDocumented(status: string): boolean {
   return isInFlight(status) || (FINISHED as readonly string[]).includes(status)
 }
+
+/** What each documented calculated status means, in the API page's words made short, for people. */
+export const MEANING: Readonly<Record<string, string>> = {
+  NEW: 'waiting to start',
+  STARTING_RUNNERS: 'starting its runners',
+  RUNNING: 'running',
+  SUCCEEDED: 'every runner succeeded',
+  FAILURE: 'a runner failed',
+  JOB_ERROR: 'LayerCI failed to start the job',
+  BAD_LAYERFILE: 'a Layerfile is invalid',
+  RUNNER_CANCELLED: 'a runner was cancelled by a user',
+  RUNNER_ERROR: 'a runner had an internal error'
+}

@@ -97,6 +97,8 @@ export interface WaitOptions {
   initialStatus?: string
   /** Where to see the job, for the timeout message. */
   url?: string
+  /** How to go on with the job after a timeout (`"job-id: 4" waits for the same job.`). */
+  resume?: string
   /** Called after every poll that learned something, so outputs are set as soon as known. */
   onCheck(check: Check): void
   /** The last problem the client met (an error answer, a retried fault), for the timeout message. */
@@ -126,11 +128,18 @@ export async function waitForJob(options: WaitOptions): Promise<WaitResult> {
   let problem: string | undefined
   const elapsed = (): string => formatDuration(clock.now() - options.startedAt)
   if (known !== undefined) log.status(`Job ${jobId}: ${known} after ${elapsed()}`)
+  // The cause first (what hid the job, the API's last problem), then where the job stands and how to
+  // go on: a reader of the first line learns why.
   const timeout = (): WaitTimeoutError => {
     const lastProblem = problem ?? options.lastProblem?.()
-    const reasons = [tracker.obstacle(), lastProblem ? `Last problem: ${lastProblem}.` : undefined].filter(Boolean)
+    const hidden = tracker.obstacle()
+    const causes = [hidden, lastProblem ? `Last problem: ${lastProblem}.` : undefined].filter((text) => text !== undefined)
+    const seen = `${known ?? 'none'}${options.url ? `, ${options.url}` : ''}`
+    const head = `Timed out after ${elapsed()} waiting for LayerCI job ${jobId}`
+    const message = causes.length === 0 ? `${head} (last status seen: ${seen}).` : `${head}. ${causes.join(' ')} Last status seen: ${seen}.`
     return new WaitTimeoutError(
-      `Timed out after ${elapsed()} waiting for LayerCI job ${jobId} (last status seen: ${known ?? 'none'})${options.url ? `: ${options.url}` : ''}. The job is not cancelled: the API has no cancel endpoint. ${reasons.join(' ')}`.trim()
+      `${message} It is not cancelled (the API has no cancel endpoint)${options.resume ? `; ${options.resume}` : '.'}`,
+      hidden === undefined ? 'timed-out' : 'hidden'
     )
   }
   // Polls start one interval apart (not one interval after the previous poll ended), so the
