@@ -475,6 +475,26 @@ describe('dist/index.js as a runner runs it', () => {
     }, 30_000)
   })
 
+  it('a 300 KB error answer: quoted up to 1,000 characters with how much was left out, the key redacted across the cut', async () => {
+    const KEY = 'long-answer-key-0042'
+    const fake = await startFake({ token: KEY, repos: { [REPO]: { owner: 'octo-org', schedule: MANUAL } } })
+    // The key starts just before the cut (so a cut before redaction would show its first half) and
+    // comes again far past it.
+    const error = `${'x'.repeat(990)}${KEY}${'stack frame\n'.repeat(25_000)}${KEY}`
+    fake.inject('create', { kind: 'body', status: 422, body: JSON.stringify({ status: 'error', error }) })
+    const result = await runner({ token: KEY, 'api-url': fake.url })
+    expect(result.code).toBe(1)
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'))
+    expect(errors).toHaveLength(1)
+    const [line = ''] = errors
+    expect(line.length).toBeLessThan(1300)
+    const left = error.length - KEY.length * 2 + 6 - 1000
+    expect(line).toContain(`: ${'x'.repeat(990)}***stack f… (${left} more characters)`)
+    expect(line).not.toContain(KEY.slice(0, 6))
+    expect(result.summary.length).toBeLessThan(2000)
+    expect(result.summary).toContain('more characters)')
+  })
+
   it('a refused key through the bundle: one error line, nothing created', async () => {
     const fake = await startFake()
     const result = await runner({ token: 'wrong-key-77', 'api-url': fake.url })

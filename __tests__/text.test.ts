@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { makeFullRedactor, makeRedactor, secretForms } from '../src/redact.js'
-import { escapeHtml, makeSafeText, neutralize } from '../src/text.js'
+import { cut, escapeHtml, LINE_LIMIT, makeSafeText, neutralize, SERVER_TEXT_LIMIT } from '../src/text.js'
 
 const KEY = `Ke&y'"\\!<x>(1)~*+z`
 
@@ -225,8 +225,40 @@ describe('neutralize', () => {
   })
 })
 
+describe('cut: server text quoted in a message has a bound, and says how much was left out', () => {
+  it('leaves text of the limit or shorter as it is', () => {
+    expect(cut('x'.repeat(SERVER_TEXT_LIMIT))).toBe('x'.repeat(SERVER_TEXT_LIMIT))
+    expect(cut('abc', 3)).toBe('abc')
+  })
+
+  it('keeps the first characters and counts the rest', () => {
+    expect(cut('x'.repeat(SERVER_TEXT_LIMIT + 1))).toBe(`${'x'.repeat(SERVER_TEXT_LIMIT)}… (1 more characters)`)
+    expect(cut('abcdef', 4)).toBe('abcd… (2 more characters)')
+  })
+
+  it('never splits a surrogate pair: an emoji at the cut is left out whole', () => {
+    expect(cut('abc\u{1F600}def', 4)).toBe('abc… (5 more characters)')
+    expect(cut('ab\u{1F600}def', 4)).toBe('ab\u{1F600}… (3 more characters)')
+  })
+})
+
 describe('makeSafeText', () => {
   const safe = makeSafeText(makeRedactor([KEY]))
+
+  it('line: redacts the whole text first, then cuts, then neutralises; a key across the cut is never half shown', () => {
+    const text = `${'a'.repeat(LINE_LIMIT - 5)}${KEY}\n${'b'.repeat(300_000)}`
+    const line = safe.line(text)
+    // Redacted: LINE_LIMIT - 5 + 3 (***) + 1 (the newline) characters, then one "b" reaches the limit.
+    expect(line).toBe(`${'a'.repeat(LINE_LIMIT - 5)}***\\nb… (299999 more characters)`)
+    expect(line).not.toContain(KEY.slice(0, 5))
+    expect(safe.line('short\nline')).toBe('short\\nline')
+  })
+
+  it('outputs and JSON are data: never cut', () => {
+    const long = 'c'.repeat(LINE_LIMIT * 2)
+    expect(safe(long)).toBe(long)
+    expect(safe.json({ long })).toBe(JSON.stringify({ long }))
+  })
 
   it('redacts before it neutralises: a key split by a newline escape is still found', () => {
     expect(safe(`x${KEY}\ny`)).toBe('x***\\ny')

@@ -216,7 +216,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // node's own error (not `instanceof Error` where it comes from another realm, as under a test runner).
     const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error)
     const usage = usageError(argv, message)
-    io.stderr.write(`${PREFIX}error: ${safe(usage)}\nRun layerci-run --help for usage.\n`)
+    io.stderr.write(`${PREFIX}error: ${safe.line(usage)}\nRun layerci-run --help for usage.\n`)
     // --json promises one object whatever the end, a command line it cannot read included.
     if (argv.some((arg) => arg === '--json' || arg.startsWith('--json='))) {
       const state = new RunState(0)
@@ -255,7 +255,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (io.handleSignals) {
     removeInterruptHandlers = onInterrupt((signal) => {
       plain.close()
-      io.stderr.write(`${safe(interruptMessage(state, signal, CLI_WORDS))}\n`)
+      io.stderr.write(`${safe.line(interruptMessage(state, signal, CLI_WORDS))}\n`)
       state.end({ interrupted: true })
       printJob(ExitCode.interrupted)
     })

@@ -10,6 +10,7 @@ import { ApiError, DeadlineError, type Reason } from './errors.js'
 import type { Log } from './log.js'
 import { makeRedactor, type Redactor } from './redact.js'
 import { ACTION_WORDS, type Flavor, type Vocabulary } from './settings.js'
+import { cut } from './text.js'
 import {
   MAX_REDIRECTS,
   NetworkError,
@@ -123,12 +124,12 @@ export class LayerCiClient {
 
   private refusedMessage(statusCode: number, text?: string): string {
     const hint = this.options.flavorHint ? ` ${this.options.flavorHint}` : ''
-    return `The LayerCI API key was refused (HTTP ${statusCode}${text ? `: ${text}` : ''}). Check ${this.words.name('token')}: it must be a LayerCI API key with access to ${this.options.repoName}.${hint}`
+    return `The LayerCI API key was refused (HTTP ${statusCode}${text ? `: ${this.serverText(text)}` : ''}). Check ${this.words.name('token')}: it must be a LayerCI API key with access to ${this.options.repoName}.${hint}`
   }
 
   private unknownRepositoryMessage(statusCode: number, text?: string): string {
     const hint = this.options.flavorHint ? ` ${this.options.flavorHint}` : ''
-    return `Repository "${this.options.repoName}" was not found for this API key (HTTP ${statusCode}${text ? `: ${text}` : ''}).${hint}`
+    return `Repository "${this.options.repoName}" was not found for this API key (HTTP ${statusCode}${text ? `: ${this.serverText(text)}` : ''}).${hint}`
   }
 
   /** "change api-url": the input (action) or flag (CLI) that fixes a wrong address. */
@@ -137,11 +138,11 @@ export class LayerCiClient {
   }
 
   /**
-   * Text the server chose (a Location header...), made safe to put in a message or a log line.
-   * Every such text goes through here.
+   * Text the server chose (an error answer, a Location header), made fit to quote in a message or
+   * a log line: redacted whole, then cut to SERVER_TEXT_LIMIT. Every such text goes through here.
    */
   private serverText(text: string): string {
-    return this.redact(text)
+    return cut(this.redact(text))
   }
 
   /** A redirect target as a message names it: without its query (which may hold the key) or credentials. */
@@ -229,7 +230,7 @@ export class LayerCiClient {
       if (kind === 'unknown-repository')
         return { kind: 'fatal', reason: 'unknown-repository', message: this.unknownRepositoryMessage(code, answer.error) }
       if (kind === 'other' && code >= 400 && code !== 404)
-        return { kind: 'fatal', message: `LayerCI answered HTTP ${code}: ${answer.error}` }
+        return { kind: 'fatal', message: `LayerCI answered HTTP ${code}: ${this.serverText(answer.error)}` }
       return { kind: 'answer', answer }
     }
     if (code >= 400) return { kind: 'fatal', message: `LayerCI answered HTTP ${code} to a read request` }
@@ -252,7 +253,10 @@ export class LayerCiClient {
     }
     if (code >= 500) return { kind: 'ambiguous', reason: `HTTP ${code}` }
     if (code >= 400)
-      return { kind: 'fatal', message: `LayerCI refused to create the job (HTTP ${code}): ${apiText ?? 'no explanation given'}` }
+      return {
+        kind: 'fatal',
+        message: `LayerCI refused to create the job (HTTP ${code}): ${apiText === undefined ? 'no explanation given' : this.serverText(apiText)}`
+      }
     if (!parsed.ok) return { kind: 'ambiguous', reason: `HTTP ${code} with ${parsed.reason}` }
     const answer = parsed.value
     if (answer.status === 'error') {
@@ -260,7 +264,7 @@ export class LayerCiClient {
       if (kind === 'refused') return { kind: 'fatal', reason: 'refused-key', message: this.refusedMessage(code, answer.error) }
       if (kind === 'unknown-repository')
         return { kind: 'fatal', reason: 'unknown-repository', message: this.unknownRepositoryMessage(code, answer.error) }
-      return { kind: 'fatal', message: `LayerCI did not create the job: ${answer.error}` }
+      return { kind: 'fatal', message: `LayerCI did not create the job: ${this.serverText(answer.error)}` }
     }
     if (!answer.job) return { kind: 'ambiguous', reason: `HTTP ${code} without a job in the answer` }
     return { kind: 'answer', answer }
@@ -401,7 +405,7 @@ export class LayerCiClient {
     const answer = verdict.answer
     if (answer.status === 'error') {
       if (classifyErrorText(answer.error, this.names) === 'no-match') return { kind: 'none' }
-      this.lastProblem = `${what}: LayerCI answered "${this.redact(answer.error)}"`
+      this.lastProblem = `${what}: LayerCI answered "${this.serverText(answer.error)}"`
       return { kind: 'unclear', problem: this.lastProblem }
     }
     if (!answer.job) {
@@ -437,7 +441,7 @@ export class LayerCiClient {
     const verdict = await this.exchange('GET', this.path('runners', this.options.repoName, uuid), [], undefined, 'Runners', limit)
     if (verdict.kind !== 'answer' || verdict.answer.status === 'error') {
       const text = verdict.kind === 'answer' && verdict.answer.status === 'error' ? verdict.answer.error : 'no answer'
-      throw new ApiError(`LayerCI did not list the runners: ${this.redact(text)}`)
+      throw new ApiError(`LayerCI did not list the runners: ${this.serverText(text)}`)
     }
     return verdict.answer.runners ?? []
   }

@@ -15,6 +15,6 @@ run().catch((error: unknown) => {
   // Only a fault in reporting itself reaches here: one line, no stack trace, no key.
   const token = getInput('token')
   const safe = makeSafeText(makeRedactor([token, token.trim()]))
-  process.stdout.write(`::error::The action failed unexpectedly: ${safe(error instanceof Error ? error.message : String(error))}\n`)
+  process.stdout.write(`::error::The action failed unexpectedly: ${safe.line(error instanceof Error ? error.message : String(error))}\n`)
   process.exitCode = 1
 })

@@ -21,13 +21,14 @@ export interface Log {
 
 /** Wraps a log so that nothing written through it can carry the key, split a line or start a command. */
 export function safeLog(log: Log, safe: SafeText): Log {
+  const line = (text: string): string => safe.line(text)
   return {
-    info: (message) => log.info(safe(message)),
-    notice: (message) => log.notice(safe(message)),
-    warning: (message) => log.warning(safe(message)),
-    error: (message, title) => log.error(safe(message), title === undefined ? undefined : safe(title)),
-    debug: (message) => log.debug(safe(message)),
-    group: (name, fn) => log.group(safe(name), fn),
-    status: (message) => log.status(safe(message))
+    info: (message) => log.info(line(message)),
+    notice: (message) => log.notice(line(message)),
+    warning: (message) => log.warning(line(message)),
+    error: (message, title) => log.error(line(message), title === undefined ? undefined : line(title)),
+    debug: (message) => log.debug(line(message)),
+    group: (name, fn) => log.group(line(name), fn),
+    status: (message) => log.status(line(message))
   }
 }

@@ -77,7 +77,7 @@ async function writeSummary(state: RunState, notes: string[], clock: Clock, log:
     log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
     return
   }
-  const cell = (text: string): string => escapeHtml(safe(text))
+  const cell = (text: string): string => escapeHtml(safe.line(text))
   if (state.jobId === undefined) {
     // An early ending (no job): what happened and why, through the output path (the key redacted).
     core.summary.addHeading(cell(endingTitle(state)), 3)

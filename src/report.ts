@@ -182,7 +182,7 @@ function resultText(state: RunState): string {
  * nothing to a reader that the result does not.
  */
 export function summaryModel(state: RunState, endedAt: number, safe: SafeText, notes: readonly string[] = []): SummaryModel {
-  const cell = (text: string): string => escapeHtml(safe(text))
+  const cell = (text: string): string => escapeHtml(safe.line(text))
   const job = state.job
   const id = String(job?.id ?? state.jobId ?? '')
   const idCell = state.url ? `<a href="${cell(state.url)}">${cell(id)}</a>` : cell(id)

@@ -34,12 +34,36 @@ export function neutralize(text: string): string {
     .replace(/^(\s*):/, '$1\\u003a')
 }
 
+/** How much of a text the server chose (an error answer, a proxy's page) a message quotes. */
+export const SERVER_TEXT_LIMIT = 1000
+
+/**
+ * The first `limit` characters of `text`, saying how many were left out. Call it on text already
+ * redacted: a key cut in two is a key the redactor no longer knows. A surrogate pair is not split.
+ */
+export function cut(text: string, limit = SERVER_TEXT_LIMIT): string {
+  if (text.length <= limit) return text
+  const end = /[\ud800-\udbff]/.test(text.charAt(limit - 1)) ? limit - 1 : limit
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`
+}
+
 /** Text for output, from any source: redacted, then neutralised. */
 export interface SafeText {
   (text: string): string
   /** A value (a job object from the server) as JSON: its strings redacted before JSON escapes them. */
   json(value: unknown): string
+  /**
+   * A line for people (a log line, an annotation, a summary cell): redacted, cut to LINE_LIMIT,
+   * then neutralised. Outputs and JSON are data, and are never cut.
+   */
+  line(text: string): string
 }
+
+/**
+ * The longest line the run prints, before the note of what was left out. Its own words are far
+ * shorter; the bound is for the server's texts (a 300 KB status) wherever they are quoted.
+ */
+export const LINE_LIMIT = 4000
 
 /**
  * A copy of a JSON value with every string, property names included, redacted; a number that
@@ -62,6 +86,7 @@ function redactValue(value: unknown, redact: Redactor): unknown {
 /** The one path to output: redact the key in every form, then neutralise. */
 export function makeSafeText(redact: Redactor): SafeText {
   return Object.assign((text: string) => neutralize(redact(text)), {
-    json: (value: unknown) => neutralize(JSON.stringify(redactValue(value, redact)))
+    json: (value: unknown) => neutralize(JSON.stringify(redactValue(value, redact))),
+    line: (text: string) => neutralize(cut(redact(text), LINE_LIMIT))
   })
 }
