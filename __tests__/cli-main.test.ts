@@ -435,7 +435,8 @@ describe('runCli in-process: flags, output, exit codes', () => {
     expect(await runCli(['--repository', 'r', '--api-url', refused.url, '--json', ...BASE], key)).toBe(3)
     const keyStory = JSON.parse(key.out[0] ?? '') as Record<string, unknown>
     expect(keyStory).toMatchObject({ outcome: 'not-started', reason: 'refused-key', exit_code: 3 })
-    expect(String(keyStory.error)).toMatch(/API key was refused/)
+    // A refused key's message leads with the key, and names where the CLI reads it.
+    expect(String(keyStory.error)).toMatch(/^The LayerCI API key was refused \(HTTP 401: invalid API key\)\. Check LAYERCI_TOKEN: /)
     expect(key.out[0]).not.toContain('wrong-key-123456')
     const unknown = io({ LAYERCI_TOKEN: refused.token }, false)
     expect(await runCli(['--repository', 'no-such-repo', '--api-url', refused.url, '--json', ...BASE], unknown)).toBe(3)

@@ -425,7 +425,8 @@ const USAGE = `Usage: node dist/fake/index.js [options]
 
 Serves a fake LayerCI API on 127.0.0.1 until SIGINT or SIGTERM, and prints
 LAYERCI_API_URL=... and LAYERCI_TOKEN=... lines: the environment layerci-run
-reads (export them, or append them to $GITHUB_ENV in a workflow).
+reads (export them, or append them to $GITHUB_ENV in a workflow). The key is
+always fake-layerci-key: with --port, both lines are known in advance.
 Each job created through it goes NEW, RUNNING, then --outcome after --duration.
 
 Options:
