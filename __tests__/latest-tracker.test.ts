@@ -315,7 +315,8 @@ describe('LatestTracker: what it asks', () => {
       'calculated_status=NEW',
       'calculated_status=STARTING_RUNNERS',
       'calculated_status=RUNNING',
-      'failed=true&branch=main', // poll 3: unclear (failed=true hidden in the repository, then asked on main)
+      'failed=true', // hidden in the repository (by job 2, for good: not asked again), then asked on main
+      'failed=true&branch=main', // poll 3: unclear
       'calculated_status=NEW',
       'calculated_status=STARTING_RUNNERS',
       'calculated_status=RUNNING',

@@ -289,7 +289,7 @@ function formsOf(e: Evidence, question: Question): Filters[] {
   // where a "no match" counts, and through the branch only when a newer job hides the job there.
   if (n.verified) return [narrowed]
   const current = e.last !== undefined && stageOf(e.last.calculated_status) >= e.stage ? e.last.calculated_status : undefined
-  const likely = Object.keys(question.filters).length === 0 || question.filters.calculated_status === current
+  const likely = Object.keys(question.filters).length === 0 || (current !== undefined && question.filters.calculated_status === current)
   return likely ? [narrowed, question.filters] : [question.filters, narrowed]
 }
 
