@@ -81,6 +81,30 @@ function section(heading: string, file = 'README.md'): string {
 }
 
 describe('README is the front door', () => {
+  it('shows what a user will see: the log, the annotation titles, and a picture of the job summary that a script redraws', () => {
+    const seen = section('What you will see')
+    expect(seen).toMatch(/^Created LayerCI job \d+: /m)
+    expect(seen).toContain('`LayerCI job 2: FAILURE`')
+    expect(seen).toContain('waits for the same job')
+    const picture = /!\[[^\]]+\]\((docs\/images\/[\w-]+\.png)\)/.exec(seen)?.[1] ?? ''
+    expect(picture).not.toBe('')
+    // A real PNG, small enough for a README.
+    const png = readFileSync(picture)
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+    expect(png.length).toBeLessThan(200 * 1024)
+    expect(readFileSync('docs/development.md', 'utf8')).toContain('node scripts/summary-picture.mjs')
+    expect(readFileSync('scripts/summary-picture.mjs', 'utf8')).toContain(picture.replace(/^docs\//, ''))
+  })
+
+  it('speaks to users first: contributor commands only in "Develop", the last section, which still gives both', () => {
+    const sections = readme.split('\n## ')
+    const develop = sections.at(-1) ?? ''
+    expect(develop.split('\n')[0]).toBe('Develop')
+    expect(develop).toContain('npm run demo')
+    expect(develop).toContain('npm cit')
+    expect(sections.slice(0, -1).join('\n## ')).not.toMatch(/npm (cit|ci|run (all|mutate|bench))\b/)
+  })
+
   it('is short: under 200 lines and 12 KB', () => {
     expect(readme.split('\n').length).toBeLessThan(200)
     expect(Buffer.byteLength(readme)).toBeLessThan(12 * 1024)
