@@ -248,12 +248,20 @@ describe('layerci-run', () => {
   it.each<NodeJS.Signals>(['SIGINT', 'SIGHUP'])('exit 130 on %s: interrupted, says the job keeps running', async (signal) => {
     const fake = await fakeWith(MANUAL)
     const run = await cli(
-      ['--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--ref', 'abc1234', '--branch', 'main'],
+      ['--repository', REPO, '--api-url', fake.url, '--poll-interval', '1s', '--ref', 'abc1234', '--branch', 'main', '--json'],
       { LAYERCI_TOKEN: fake.token },
       { signalAfterMs: 1200, signal }
     )
     expect(run.code).toBe(130)
     expect(run.stderr).toContain(`Interrupted by ${signal}. LayerCI job 1 keeps running: the LayerCI API has no cancel endpoint`)
+    // --json: the one object says what happened and why, with the message, as every ending without a result does.
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      id: 1,
+      outcome: 'interrupted',
+      reason: 'interrupted',
+      error: expect.stringMatching(new RegExp(`^Interrupted by ${signal}\\. .* --job-id 1 waits for the same job\\.$`)),
+      exit_code: 130
+    })
     expect(run.ms).toBeLessThan(2500)
   })
 

@@ -247,7 +247,7 @@ describe('the ending: one code, one phrase, one title for every output', () => {
     ],
     [
       'interrupted',
-      () => ended(stateWith(undefined, { jobId: 4 }), { interrupted: true }),
+      () => ended(stateWith(undefined, { jobId: 4 }), { interrupted: 'Interrupted by SIGINT.' }),
       'interrupted',
       'LayerCI job 4: interrupted',
       'interrupted'
@@ -259,14 +259,13 @@ describe('the ending: one code, one phrase, one title for every output', () => {
     expect(report.outcome).toBe(outcome)
     expect(report.reason).toBe(reason)
     // The message comes with the reason, never without one (a result needs no excuse).
-    expect('error' in report).toBe(reason !== undefined && reason !== 'interrupted')
+    expect('error' in report).toBe(reason !== undefined)
   })
 
   it('an error after a result was ended with clears nothing it should not: a new ending replaces the old', () => {
     const state = ended(stateWith(undefined, { jobId: 4 }), { error: new WaitTimeoutError('t') })
-    state.end({ interrupted: true })
-    expect(jobReport(state)).toMatchObject({ outcome: 'interrupted', reason: 'interrupted' })
-    expect(jobReport(state)).not.toHaveProperty('error')
+    state.end({ interrupted: 'Interrupted by SIGTERM.' })
+    expect(jobReport(state)).toMatchObject({ outcome: 'interrupted', reason: 'interrupted', error: 'Interrupted by SIGTERM.' })
   })
 
   it('before the end: still running', () => {

@@ -255,8 +255,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (io.handleSignals) {
     removeInterruptHandlers = onInterrupt((signal) => {
       plain.close()
-      io.stderr.write(`${safe.line(interruptMessage(state, signal, CLI_WORDS))}\n`)
-      state.end({ interrupted: true })
+      const message = interruptMessage(state, signal, CLI_WORDS)
+      io.stderr.write(`${safe.line(message)}\n`)
+      state.end({ interrupted: message })
       printJob(ExitCode.interrupted)
     })
   }

@@ -127,9 +127,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const outputs = outputWriter(state, safe, log)
   const writeOutputs = outputs.write
   const removeInterruptHandlers = onInterrupt((signal) => {
-    state.end({ interrupted: true })
+    const message = interruptMessage(state, signal, ACTION_WORDS)
+    state.end({ interrupted: message })
     writeOutputs(true)
-    log.error(interruptMessage(state, signal, ACTION_WORDS), endingTitle(state))
+    log.error(message, endingTitle(state))
   })
 
   const notes: string[] = []

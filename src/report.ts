@@ -45,7 +45,7 @@ export class RunState {
    * Records how the run ended: with `verdict` (no error), or with the error that ended it. The one
    * owner of what an ending is called; every output reads it from here.
    */
-  end(ending: { verdict: 'passed' | 'created' } | { error: unknown } | { interrupted: true }): void {
+  end(ending: { verdict: 'passed' | 'created' } | { error: unknown } | { interrupted: string }): void {
     if ('verdict' in ending) {
       this.outcome = ending.verdict
       return
@@ -53,7 +53,7 @@ export class RunState {
     if ('interrupted' in ending) {
       this.outcome = 'interrupted'
       this.reason = 'interrupted'
-      this.error = undefined
+      this.error = ending.interrupted
       return
     }
     const { error } = ending
