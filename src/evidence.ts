@@ -38,7 +38,7 @@
 import type { Job } from './api.js'
 import type { Lookup } from './client.js'
 import { matches, queryKey, statusFilters, type Filters } from './filters.js'
-import { FAILED, FINISHED, IN_FLIGHT, isDocumented, isInFlight } from './status.js'
+import { FAILED, FINISHED, IN_FLIGHT, isDocumented, isInFlight, type FinishedStatus } from './status.js'
 import { readCheck, type Check, type Knowledge } from './waiter.js'
 
 /** The most requests one poll sends; the usual poll sends one. */
@@ -109,9 +109,12 @@ export type Reading =
 
 export type Purpose = 'Poll' | 'Status' | 'Identify'
 
+/** What a question is asked for in a poll: the same query may be asked again for another reason. */
+type Role = 'broad' | 'done' | 'undocumented-done' | 'progress' | 'probe' | 'read' | 'final' | 'confirm' | 'in-flight' | 'finished'
+
 /** One question of a poll: a query asked through the narrowing first, then without it. */
 export interface Question {
-  readonly id: string
+  readonly id: `${Role}:${string}`
   readonly filters: Filters
   readonly what: Purpose
 }
@@ -128,7 +131,7 @@ interface Asked {
 
 export interface Hidden {
   readonly phase: 'in-flight' | 'finished'
-  readonly candidates: readonly string[]
+  readonly candidates: readonly FinishedStatus[]
 }
 
 /** What this poll has asked so far, and where the job stood when it began. */
@@ -151,9 +154,7 @@ export interface Evidence {
   readonly jobId: number
   /** The job id was given by the user: it fails when the repository's newest job is older. */
   readonly mustExist: boolean
-  /** The job was shown by the API: in the create answer, or read through a query. */
-  readonly shown: boolean
-  /** The job as last read. */
+  /** The job as last read, or as the create answered: undefined while the API has never shown it. */
   readonly last?: Job
   /** What makes the job this job, from its first sight: an answer with its id but another commit is another job. */
   readonly identity?: Identity
@@ -163,7 +164,7 @@ export interface Evidence {
    * Finished statuses excluded in this poll, after it showed the job finished. A finished job can
    * move on (a runner retried), so exclusions are never carried from one poll to the next.
    */
-  readonly excluded: readonly string[]
+  readonly excluded: readonly FinishedStatus[]
   readonly failedExcluded: boolean
   readonly narrowing?: Narrowing | undefined
   /** Branch filters shown not to show the job: never tried again. */
@@ -186,13 +187,20 @@ export interface Evidence {
 export interface Start {
   jobId: number
   /** The job as the create answered, when this run created it. */
-  created?: Job
-  mustExist?: boolean
+  created?: Job | undefined
+  mustExist?: boolean | undefined
   /** The branch the job is expected on before it is read (a job id given with a branch). */
-  branch?: string
+  branch?: string | undefined
 }
 
-const EMPTY_POLL: Poll = { stage: 0, read: false, flight: 0, probes: [], asked: [], requests: 0 }
+/** What a poll starts from: nothing asked, nothing excluded (a finished job can move on between polls). */
+function freshPoll(e: Pick<Evidence, 'stage' | 'last'>): Pick<Evidence, 'excluded' | 'failedExcluded' | 'poll'> {
+  return {
+    excluded: [],
+    failedExcluded: false,
+    poll: { stage: e.stage, read: e.last !== undefined, flight: 0, probes: [], asked: [], requests: 0 }
+  }
+}
 
 export interface Identity {
   readonly commit?: string
@@ -206,11 +214,11 @@ function identityOf(job: Job): Identity {
   }
 }
 
-/** Ends elimination, once: what was excluded no longer holds. */
+/** Ends elimination, once: from then on nothing is concluded from an exclusion, only from a read. */
 function refute(e: Evidence, why: Unsound, news: Note[]): Evidence {
   if (e.unsound !== undefined) return e
   news.push({ kind: 'unsound', why })
-  return { ...e, unsound: why, excluded: [], failedExcluded: false }
+  return { ...e, unsound: why }
 }
 
 export function initialEvidence(start: Start): Evidence {
@@ -218,16 +226,13 @@ export function initialEvidence(start: Start): Evidence {
   let e: Evidence = {
     jobId: start.jobId,
     mustExist: start.mustExist === true,
-    shown: created !== undefined,
     stage: 0,
-    excluded: [],
-    failedExcluded: false,
+    ...freshPoll({ stage: 0 }),
     dropped: [],
     blocked: [],
     hiders: [],
     missing: 0,
     probeCursor: 0,
-    poll: EMPTY_POLL,
     news: []
   }
   if (created) {
@@ -249,7 +254,7 @@ function narrowingOf(e: Evidence): Narrowing | undefined {
 
 /** Begins a poll: nothing asked yet, and the result probes as the evidence stands. */
 export function startPoll(e: Evidence): Evidence {
-  const base = { ...e, news: [], excluded: [], failedExcluded: false, poll: { ...EMPTY_POLL, stage: e.stage, read: e.last !== undefined } }
+  const base = { ...e, news: [], ...freshPoll(e) }
   return { ...base, poll: { ...base.poll, probes: resultProbes(base) } }
 }
 
@@ -262,14 +267,15 @@ function isBlocked(e: Evidence, filters: Filters): boolean {
 /**
  * The queries that could show the job itself once it has finished: `failed=true` and the other
  * finished statuses, or each finished status alone once a newer failed job answers `failed=true`
- * for good (so that a BAD_LAYERFILE hidden there is still read through its own status).
+ * for good (so that a BAD_LAYERFILE hidden there is still read through its own status). Asked at
+ * the start of a poll, when nothing is excluded.
  */
 function resultProbes(e: Evidence): Filters[] {
   const failedBlocked = isBlocked(e, { failed: 'true' })
   const statuses = failedBlocked ? FINISHED : FINISHED.filter((status) => !(FAILED as readonly string[]).includes(status))
   const probes: Filters[] = [
     ...(failedBlocked ? [] : [{ failed: 'true' as const }]),
-    ...statuses.filter((status) => !e.excluded.includes(status)).map((status) => ({ calculated_status: status }))
+    ...statuses.map((status) => ({ calculated_status: status }))
   ]
   return probes.filter((filters) => !isBlocked(e, filters))
 }
@@ -304,43 +310,33 @@ function ends(e: Evidence, filters: Filters, reading: Reading): boolean {
   return reading.kind === 'hidden' ? narrowed : !narrowed
 }
 
+/** The filter of a query (the core sends one besides the branch) that the job answering it does not match. */
 function brokenFilter(job: Job, filters: Filters): string | undefined {
-  if (matches(job, statusFilters(filters))) return undefined
-  if (filters.calculated_status !== undefined && job.calculated_status !== filters.calculated_status) {
-    return `calculated_status=${filters.calculated_status}`
-  }
-  if (filters.status !== undefined && job.status !== filters.status) return `status=${filters.status}`
-  return filters.done !== undefined ? 'done=true' : 'failed=true'
+  return matches(job, statusFilters(filters)) ? undefined : queryKey(statusFilters(filters))
 }
 
-/** A job recorded on another branch than the query's branch filter: the server does not honour it. */
-function offBranch(job: Job, filters: Filters): boolean {
-  return filters.branch !== undefined && job.raw.branch !== undefined && recordedBranch(job) !== filters.branch
-}
-
-/** Drops the narrowing `branch`, if it is still the one tried. */
+/** Drops the narrowing `branch` (the one a narrowed query was sent through), once: it is never tried again. */
 function drop(e: Evidence, branch: string, note: Note, news: Note[]): Evidence {
-  if (e.narrowing?.branch !== branch) return e
   news.push(note)
   return { ...e, narrowing: undefined, dropped: [...e.dropped, branch] }
 }
 
 /** The job read: what it shows of its branch, its identity and its stage. */
 function seen(e: Evidence, job: Job, filters: Filters, news: Note[]): Evidence {
-  let next: Evidence = { ...e, last: job, shown: true, missing: 0, identity: e.identity ?? identityOf(job) }
+  let next: Evidence = { ...e, last: job, missing: 0, identity: e.identity ?? identityOf(job) }
   const branch = recordedBranch(job)
   const n = next.narrowing
+  // Read through the narrowing: verified. Read without it (there is none, or it is unverified: a
+  // verified one is always tried): the queries follow the branch the job is recorded on, unless dropped.
   if (n && filters.branch === n.branch) next = { ...next, narrowing: { branch: n.branch, verified: true } }
-  else if ((n === undefined || (!n.verified && n.branch !== branch)) && !next.dropped.includes(branch)) {
-    next = { ...next, narrowing: { branch, verified: false } }
-  }
-  if (!isDocumented(job.calculated_status)) return next
+  else if (!next.dropped.includes(branch)) next = { ...next, narrowing: { branch, verified: false } }
   // A job only moves forward, and a finished status is final: a job read in an earlier stage
   // than one it was known to have reached (a runner retried) breaks what elimination relies on.
+  // (An undocumented status has ended elimination already: its stage counts for nothing.)
   const stage = stageOf(job.calculated_status)
-  if (stage < next.stage && next.unsound === undefined) {
-    const reached = next.stage >= FINISHED_STAGE ? 'finished' : `reached ${IN_FLIGHT[next.stage] ?? 'NEW'}`
-    next = refute(next, { kind: 'moved-back', job, reached }, news)
+  if (stage < next.stage) {
+    const reached = IN_FLIGHT[next.stage]
+    next = refute(next, { kind: 'moved-back', job, reached: reached === undefined ? 'finished' : `reached ${reached}` }, news)
   }
   return { ...next, stage }
 }
@@ -357,22 +353,24 @@ function contradiction(e: Evidence, filters: Filters, newest: Job | undefined): 
 
 /** What an exclusion of the question's query proves, added to the evidence. */
 function exclude(e: Evidence, question: Question): Evidence {
+  // Once elimination has ended (e.unsound), what is excluded here is never concluded from.
   const filters = question.filters
   if (Object.keys(filters).length === 0) return { ...e, missing: e.missing + 1 }
-  if (e.unsound !== undefined) return e
   const status = filters.calculated_status
   if (status !== undefined && isInFlight(status)) {
     // A job only moves forward through the in-flight statuses: excluded in order, it is past them.
     let next = e
-    if (e.stage < FINISHED_STAGE && status === IN_FLIGHT[e.stage]) next = { ...next, stage: e.stage + 1 }
+    if (status === IN_FLIGHT[e.stage]) next = { ...next, stage: e.stage + 1 }
     if (status === IN_FLIGHT[e.poll.flight]) next = { ...next, poll: { ...next.poll, flight: e.poll.flight + 1 } }
     return next
   }
-  if (e.poll.flight < FINISHED_STAGE || filters.done !== undefined) return e
+  // A finished status is excluded only of a job this poll showed finished (`done` proves nothing more).
+  if (e.poll.flight < FINISHED_STAGE) return e
   if (filters.failed !== undefined) {
     return { ...e, failedExcluded: true, excluded: [...new Set([...e.excluded, ...FAILED])] }
   }
-  if (status !== undefined && !e.excluded.includes(status)) return { ...e, excluded: [...e.excluded, status] }
+  const finished = FINISHED.find((name) => name === status)
+  if (finished !== undefined && !e.excluded.includes(finished)) return { ...e, excluded: [...e.excluded, finished] }
   return e
 }
 
@@ -387,27 +385,24 @@ function hiddenBy(e: Evidence, job: Job, filters: Filters, consistent: boolean, 
   // says nothing of what it will match later.
   const status = filters.calculated_status
   const forGood = consistent && (status === undefined || !isInFlight(status))
-  const key = queryKey(filters)
-  const blocked = forGood && !e.blocked.some((entry) => entry.key === key) ? [...e.blocked, { key, job }] : e.blocked
-  return { ...e, hiders, blocked }
+  // A query answered for good is never sent again (read() answers it from `blocked`): each key comes once.
+  const blocked = forGood ? [...e.blocked, { key: queryKey(filters), job }] : e.blocked
+  return { ...e, hiders, blocked, missing: 0 }
 }
 
 /** What an answer to one form of a question says, and the evidence it leaves. */
 function interpret(e: Evidence, question: Question, filters: Filters, lookup: Lookup, news: Note[]): { e: Evidence; reading?: Reading } {
   if (lookup.kind === 'unclear') return { e, reading: { kind: 'unclear' } }
-  const narrowed = filters.branch !== undefined
-  const n = e.narrowing
+  // A branch filter is only ever the narrowing's (formsOf): dropping it drops the narrowing.
+  const branch = filters.branch
   const excluded = (next: Evidence, newest: Job | undefined): { e: Evidence; reading?: Reading } => {
     const against = contradiction(next, filters, newest)
     if (against) return { e: refute(next, against, news), reading: { kind: 'unclear' } }
-    if (narrowed && Object.keys(question.filters).length === 0) {
+    if (branch !== undefined && Object.keys(question.filters).length === 0) {
       // The newest job of the branch is older than ours: ours is not on it (as the server records it).
-      return {
-        e: drop(next, filters.branch ?? '', { kind: 'not-there', branch: filters.branch ?? '', ...(newest ? { newest } : {}) }, news)
-      }
+      return { e: drop(next, branch, { kind: 'not-there', branch, ...(newest ? { newest } : {}) }, news) }
     }
-    // Through a narrowing the job was never read through, "no match" may be the narrowing's.
-    if (narrowed && !(n?.verified === true && n.branch === filters.branch)) return { e: next }
+    // Through a narrowing the job was never read through, "no match" may be the narrowing's: ends() asks on.
     return { e: next, reading: newest ? { kind: 'excluded', newest } : { kind: 'excluded' } }
   }
   if (lookup.kind === 'none') return excluded(e, undefined)
@@ -416,25 +411,25 @@ function interpret(e: Evidence, question: Question, filters: Filters, lookup: Lo
   if (!isDocumented(job.calculated_status)) next = refute(next, { kind: 'undocumented', job }, news)
   const broken = brokenFilter(job, filters)
   if (broken !== undefined) next = refute(next, { kind: 'breaks', filters, job, broken }, news)
-  if (offBranch(job, filters)) {
-    // The server does not honour this branch filter: only the narrowing goes.
-    return { e: drop(next, filters.branch ?? '', { kind: 'not-honoured', filters, job }, news) }
-  }
-  if (job.id === e.jobId) {
-    const known = next.identity
-    const seenAs = identityOf(job)
-    const differs =
-      known?.commit !== undefined && seenAs.commit !== undefined && known.commit !== seenAs.commit
-        ? `commit ${seenAs.commit.slice(0, 12)}, not ${known.commit.slice(0, 12)}`
-        : known?.repository !== undefined && seenAs.repository !== undefined && known.repository !== seenAs.repository
-          ? `repository ${seenAs.repository}, not ${known.repository}`
-          : undefined
-    if (differs !== undefined) return { e: refute(next, { kind: 'other-job', filters, job, differs }, news), reading: { kind: 'unclear' } }
-    return { e: seen(next, job, filters, news), reading: { kind: 'ours', job } }
+  if (branch !== undefined && job.raw.branch !== undefined && recordedBranch(job) !== branch) {
+    // A job recorded on another branch: the server does not honour this branch filter, and only the narrowing goes.
+    return { e: drop(next, branch, { kind: 'not-honoured', filters, job }, news) }
   }
   if (job.id < e.jobId) return excluded(next, job)
-  const hidden = hiddenBy(next, job, filters, broken === undefined, news)
-  return { e: Object.keys(question.filters).length === 0 ? { ...hidden, missing: 0 } : hidden, reading: { kind: 'hidden', by: job } }
+  if (job.id > e.jobId) {
+    const hidden = hiddenBy(next, job, filters, broken === undefined, news)
+    return { e: hidden, reading: { kind: 'hidden', by: job } }
+  }
+  const known = next.identity
+  const seenAs = identityOf(job)
+  const differs =
+    known?.commit !== undefined && seenAs.commit !== undefined && known.commit !== seenAs.commit
+      ? `commit ${seenAs.commit.slice(0, 12)}, not ${known.commit.slice(0, 12)}`
+      : known?.repository !== undefined && seenAs.repository !== undefined && known.repository !== seenAs.repository
+        ? `repository ${seenAs.repository}, not ${known.repository}`
+        : undefined
+  if (differs !== undefined) return { e: refute(next, { kind: 'other-job', filters, job, differs }, news), reading: { kind: 'unclear' } }
+  return { e: seen(next, job, filters, news), reading: { kind: 'ours', job } }
 }
 
 /** Folds the answer to one form (`filters`) of a question into the evidence. */
@@ -475,7 +470,7 @@ export type Decision =
 
 type Step = { ask: Decision } | { reading: Reading }
 
-const question = (id: string, filters: Filters, what: Purpose): Question => ({ id, filters, what })
+const question = (role: Role, filters: Filters, what: Purpose): Question => ({ id: `${role}:${queryKey(filters)}`, filters, what })
 const BROAD = question('broad', {}, 'Poll')
 const DONE = question('done', { done: 'true' }, 'Poll')
 
@@ -502,12 +497,13 @@ function read(e: Evidence, q: Question): Step {
 
 /** What is known of an in-flight job: its status as read, or the stage it has reached since. */
 export function knowledge(e: Evidence): Knowledge | undefined {
-  if (!e.shown) return undefined
   const last = e.last
-  if (e.unsound !== undefined) return last ? { kind: 'read', status: last.calculated_status } : undefined
+  if (last === undefined) return undefined
+  if (e.unsound !== undefined) return { kind: 'read', status: last.calculated_status }
   if (e.stage >= FINISHED_STAGE) return { kind: 'finished', candidates: FINISHED.filter((status) => !e.excluded.includes(status)) }
+  if (stageOf(last.calculated_status) === e.stage) return { kind: 'read', status: last.calculated_status }
+  // Read in an earlier stage (a job only moves forward): past the stage before this one.
   const status = IN_FLIGHT[e.stage] ?? 'NEW'
-  if (last && stageOf(last.calculated_status) === e.stage) return { kind: 'read', status: last.calculated_status }
   const left = IN_FLIGHT[e.stage - 1]
   return left === undefined ? undefined : { kind: 'passed', status, left }
 }
@@ -551,7 +547,7 @@ function progress(e: Evidence): Decision {
     // A job never read yet (a job id) is looked for as RUNNING first: reading it tells its branch.
     const probes = e.poll.read ? [current, 'RUNNING'] : ['RUNNING', current]
     for (const status of probes) {
-      const step = read(e, question(`progress:${status}`, { calculated_status: status }, 'Status'))
+      const step = read(e, question('progress', { calculated_status: status }, 'Status'))
       if ('ask' in step) return step.ask
       if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
       if (status !== current) continue
@@ -573,7 +569,7 @@ function readIfFinished(e: Evidence): Decision {
   let asked = 0
   for (; asked < Math.min(probes.length, PROBES_PER_POLL); asked++) {
     const filters = probes[(e.probeCursor + asked) % probes.length] ?? {}
-    const step = read(e, question(`probe:${queryKey(filters)}`, filters, 'Identify'))
+    const step = read(e, question('probe', filters, 'Identify'))
     if ('ask' in step) return step.ask
     if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
     if (step.reading.kind === 'unclear') return pending(e)
@@ -596,14 +592,14 @@ function neverExcluded(e: Evidence, status: string): boolean {
  * or later. One query a poll, in turn, on another finished status reads the job if it moves there
  * (a runner retried); nothing else is asked.
  */
-function readOnly(e: Evidence, hidden: readonly string[]): Decision {
+function readOnly(e: Evidence, hidden: readonly FinishedStatus[]): Decision {
   const probes = FINISHED.filter((status) => !hidden.includes(status))
   const status = probes[e.probeCursor % Math.max(1, probes.length)]
   const probeCursor = (e.probeCursor + 1) % Math.max(1, probes.length)
   const known: Knowledge = { kind: 'finished', candidates: [...hidden] }
   const end: Decision = { kind: 'end', check: { done: false, known }, hidden: { phase: 'finished', candidates: hidden }, probeCursor }
   if (status === undefined) return end
-  const step = read(e, question(`read:${status}`, { calculated_status: status }, 'Identify'))
+  const step = read(e, question('read', { calculated_status: status }, 'Identify'))
   if ('ask' in step) return step.ask
   if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
   return end
@@ -612,9 +608,9 @@ function readOnly(e: Evidence, hidden: readonly string[]): Decision {
 /** Finished: its status is read where a query shows it, or established by elimination. */
 function finished(e: Evidence): Decision {
   const queries: Question[] = [
-    ...(e.failedExcluded ? [] : [question('final:failed', { failed: 'true' }, 'Identify')]),
+    ...(e.failedExcluded ? [] : [question('final', { failed: 'true' }, 'Identify')]),
     ...FINISHED.filter((status) => !e.excluded.includes(status)).map((status) =>
-      question(`final:${status}`, { calculated_status: status }, 'Identify')
+      question('final', { calculated_status: status }, 'Identify')
     )
   ]
   for (const q of queries) {
@@ -623,23 +619,22 @@ function finished(e: Evidence): Decision {
     if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
     if (step.reading.kind === 'unclear' || step.reading.kind === 'deferred') return pending(e)
   }
-  // An answer in this poll may have shown that the API's definitions do not hold.
-  if (e.unsound !== undefined) return pending(e)
   const candidates = FINISHED.filter((status) => !e.excluded.includes(status))
-  const [only] = candidates
-  if (candidates.length === 1 && only !== undefined && (only !== 'SUCCEEDED' || e.failedExcluded)) {
+  const [only, ...others] = candidates
+  if (only !== undefined && others.length === 0 && (only !== 'SUCCEEDED' || e.failedExcluded)) {
     // Every query that could show the job is answered for good by newer jobs: a job never shown stays so.
-    if (!e.shown) return { kind: 'never-shown', hiders: relevantHiders(e) }
+    const last = e.last
+    if (last === undefined) return { kind: 'never-shown', hiders: relevantHiders(e) }
     // Still finished after the last exclusion: a job retried (back to STARTING_RUNNERS or
     // RUNNING) while its statuses were asked is not given a status it never had.
     for (const status of ['STARTING_RUNNERS', 'RUNNING']) {
-      const step = read(e, question(`confirm:${status}`, { calculated_status: status }, 'Identify'))
+      const step = read(e, question('confirm', { calculated_status: status }, 'Identify'))
       if ('ask' in step) return step.ask
       if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
-      if (step.reading.kind !== 'excluded' || e.unsound !== undefined) return pending(e)
+      if (step.reading.kind !== 'excluded') return pending(e)
     }
     const known = { kind: 'eliminated', status: only, hiddenBy: relevantHiders(e) } as const
-    return { kind: 'end', check: e.last ? { done: true, job: e.last, known } : { done: true, known }, hidden: null }
+    return { kind: 'end', check: { done: true, job: last, known }, hidden: null }
   }
   if (candidates.length === 0) return pending(e, { unsound: { kind: 'no-status-left' } })
   return pending(e, { hidden: { phase: 'finished', candidates } })
@@ -654,14 +649,13 @@ export function decide(e: Evidence): Decision {
   if (broad.reading.kind === 'excluded') return notShown(e, broad.reading.newest)
   if (broad.reading.kind !== 'hidden') return pending(e)
 
-  // 2. Whether it has finished: the newest finished job is ours, or older than ours (it has not).
-  if (e.poll.stage < FINISHED_STAGE || e.unsound !== undefined) {
-    const done = read(e, DONE)
-    if ('ask' in done) return done.ask
-    if (done.reading.kind === 'ours') return readJob(e, done.reading.job)
-    if (done.reading.kind === 'excluded') return progress(e)
-    if (done.reading.kind !== 'hidden') return pending(e)
-  }
+  // 2. Whether it has finished: the newest finished job is ours, or older than ours (it has not, or
+  // no longer: a job known finished whose runner was retried). Answered for good, it costs nothing.
+  const done = read(e, DONE)
+  if ('ask' in done) return done.ask
+  if (done.reading.kind === 'ours') return readJob(e, done.reading.job)
+  if (done.reading.kind === 'excluded') return progress(e)
+  if (done.reading.kind !== 'hidden') return pending(e)
   if (e.unsound !== undefined) return readIfFinished(e)
   const hidden = FINISHED.filter((status) => neverExcluded(e, status))
   if (e.stage >= FINISHED_STAGE && hidden.length >= 2) return readOnly(e, hidden)
@@ -670,16 +664,16 @@ export function decide(e: Evidence): Decision {
   // from where the job is known to be, then (once it is known finished) all three again in this
   // poll, so that the finished statuses excluded next are excluded of a job finished now.
   for (const status of IN_FLIGHT.slice(e.poll.stage)) {
-    const step = read(e, question(`in-flight:${status}`, { calculated_status: status }, 'Identify'))
+    const step = read(e, question('in-flight', { calculated_status: status }, 'Identify'))
     if ('ask' in step) return step.ask
     if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
     if (step.reading.kind === 'hidden') return readIfFinished(e)
     if (step.reading.kind !== 'excluded') return pending(e)
   }
-  if (e.stage < FINISHED_STAGE) return pending(e)
+  // Every in-flight status excluded in life order: the job is known finished (stage FINISHED_STAGE).
   for (const [index, status] of IN_FLIGHT.entries()) {
     if (index < e.poll.flight) continue
-    const step = read(e, question(`finished:${status}`, { calculated_status: status }, 'Identify'))
+    const step = read(e, question('finished', { calculated_status: status }, 'Identify'))
     if ('ask' in step) return step.ask
     if (step.reading.kind === 'ours') return readJob(e, step.reading.job)
     if (step.reading.kind === 'hidden') return readIfFinished(e)
@@ -691,7 +685,7 @@ export function decide(e: Evidence): Decision {
 /** Ends the poll: what the conclusion says of what hides the job, and where the probes stand. */
 export function endPoll(e: Evidence, decision: Decision): Evidence {
   const news: Note[] = []
-  let next: Evidence = { ...e, news: [], poll: EMPTY_POLL }
+  let next: Evidence = { ...e, news: [], poll: freshPoll(e).poll }
   if (decision.kind !== 'end') return next
   if (decision.unsound) next = refute(next, decision.unsound, news)
   if (decision.probeCursor !== undefined) next = { ...next, probeCursor: decision.probeCursor }

@@ -39,12 +39,7 @@ export class LatestTracker implements Tracker {
     private readonly log: Log,
     private readonly options: LatestTrackerOptions
   ) {
-    this.evidence = initialEvidence({
-      jobId,
-      ...(options.created ? { created: options.created } : {}),
-      ...(options.mustExist ? { mustExist: true } : {}),
-      ...(options.branch !== undefined ? { branch: options.branch } : {})
-    })
+    this.evidence = initialEvidence({ jobId, created: options.created, mustExist: options.mustExist, branch: options.branch })
     this.say()
   }
 

@@ -2,6 +2,7 @@
 
 export const IN_FLIGHT = ['NEW', 'STARTING_RUNNERS', 'RUNNING'] as const
 export const FINISHED = ['SUCCEEDED', 'FAILURE', 'JOB_ERROR', 'BAD_LAYERFILE', 'RUNNER_CANCELLED', 'RUNNER_ERROR'] as const
+export type FinishedStatus = (typeof FINISHED)[number]
 
 /** What `failed=true` matches, by the API's definition. */
 export const FAILED = ['JOB_ERROR', 'BAD_LAYERFILE', 'FAILURE', 'RUNNER_ERROR'] as const

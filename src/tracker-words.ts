@@ -85,10 +85,10 @@ export function describeNote(note: Note, e: Evidence): { warning: boolean; text:
 
 /** Why the job cannot be told apart at the moment, when that is the case. */
 export function obstacle(e: Evidence): string | undefined {
-  if (!e.hidden && e.shown) return undefined
+  if (!e.hidden && e.last !== undefined) return undefined
   const hiders = hiderList(e)
   const id = e.jobId
-  if (!e.shown) {
+  if (e.last === undefined) {
     return hiders === '' ? undefined : `Job ${id} was never shown by the API: it may not exist, or newer jobs (${hiders}) hide it.`
   }
   const n = e.narrowing
