@@ -649,8 +649,9 @@ export function decide(e: Evidence): Decision {
   if (broad.reading.kind === 'excluded') return notShown(e, broad.reading.newest)
   if (broad.reading.kind !== 'hidden') return pending(e)
 
-  // 2. Whether it has finished: the newest finished job is ours, or older than ours (it has not, or
-  // no longer: a job known finished whose runner was retried). Answered for good, it costs nothing.
+  // 2. Whether it has finished: the newest finished job is ours, or older than ours (it has not).
+  // Asked every poll, also of a job known finished: once a newer job answers it for good, read()
+  // gives that answer without a request, and a job known finished costs nothing more here.
   const done = read(e, DONE)
   if ('ask' in done) return done.ask
   if (done.reading.kind === 'ours') return readJob(e, done.reading.job)
